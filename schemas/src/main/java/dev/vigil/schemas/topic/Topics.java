@@ -1,0 +1,237 @@
+package dev.vigil.schemas.topic;
+
+import dev.vigil.schema.AccessEvent;
+import dev.vigil.schema.AccessGrant;
+import dev.vigil.schema.DevicePosture;
+import dev.vigil.schema.EnforcementCommand;
+import dev.vigil.schema.ExternalSignal;
+import dev.vigil.schema.LoginEvent;
+import dev.vigil.schema.NetworkFlow;
+import dev.vigil.schema.PolicyDocument;
+import dev.vigil.schema.RiskAlert;
+import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.ServiceEdge;
+import dev.vigil.schema.SubjectRisk;
+import dev.vigil.schema.ThreatIndicator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed, immutable registry of every Vigil topic. Names are {@code <prefix>.<name>.v<major>}; a
+ * major version bump is a new topic, minor evolution stays compatible in the schema registry.
+ */
+public final class Topics {
+
+  /** The default topic prefix. */
+  public static final String DEFAULT_PREFIX = "vigil";
+
+  private static final Pattern PREFIX = Pattern.compile("[a-zA-Z0-9._-]{1,100}");
+  private static final Duration SIGNAL_RETENTION = Duration.ofDays(7);
+  private static final Duration OUTPUT_RETENTION = Duration.ofDays(30);
+
+  private final String prefix;
+  private final Topic<String, LoginEvent> login;
+  private final Topic<String, AccessEvent> access;
+  private final Topic<String, DevicePosture> devicePosture;
+  private final Topic<String, NetworkFlow> networkFlow;
+  private final Topic<String, ExternalSignal> external;
+  private final Topic<String, AccessGrant> grants;
+  private final Topic<String, ThreatIndicator> threatIntel;
+  private final Topic<String, PolicyDocument> policy;
+  private final Topic<String, ServiceEdge> serviceEdges;
+  private final Topic<String, RiskFinding> findings;
+  private final Topic<String, SubjectRisk> scores;
+  private final Topic<String, RiskAlert> alerts;
+  private final Topic<String, EnforcementCommand> commands;
+  private final Topic<String, String> sets;
+  private final Topic<String, EnforcementCommand> audit;
+  private final Topic<byte[], byte[]> deadLetters;
+
+  private Topics(String prefix, AvroSerdeFactory avro) {
+    this.prefix = prefix;
+    Serde<String> key = Serdes.String();
+    login = new Topic<>(name("signals.login"), key, avro.valueSerde(LoginEvent.class), signal());
+    access = new Topic<>(name("signals.access"), key, avro.valueSerde(AccessEvent.class), signal());
+    devicePosture =
+        new Topic<>(
+            name("signals.device-posture"), key, avro.valueSerde(DevicePosture.class), signal());
+    networkFlow =
+        new Topic<>(
+            name("signals.network-flow"), key, avro.valueSerde(NetworkFlow.class), signal());
+    external =
+        new Topic<>(name("signals.external"), key, avro.valueSerde(ExternalSignal.class), signal());
+    grants = new Topic<>(name("access.grants"), key, avro.valueSerde(AccessGrant.class), signal());
+    threatIntel =
+        new Topic<>(
+            name("reference.threat-intel"),
+            key,
+            avro.valueSerde(ThreatIndicator.class),
+            TopicSpec.table());
+    policy =
+        new Topic<>(
+            name("reference.policy"),
+            key,
+            avro.valueSerde(PolicyDocument.class),
+            TopicSpec.table());
+    serviceEdges =
+        new Topic<>(
+            name("reference.service-edges"),
+            key,
+            avro.valueSerde(ServiceEdge.class),
+            TopicSpec.table());
+    findings =
+        new Topic<>(name("risk.findings"), key, avro.valueSerde(RiskFinding.class), output());
+    scores =
+        new Topic<>(
+            name("risk.scores"), key, avro.valueSerde(SubjectRisk.class), TopicSpec.table());
+    alerts = new Topic<>(name("risk.alerts"), key, avro.valueSerde(RiskAlert.class), output());
+    commands =
+        new Topic<>(
+            name("enforcement.commands"), key, avro.valueSerde(EnforcementCommand.class), output());
+    sets = new Topic<>(name("enforcement.sets"), key, Serdes.String(), output());
+    audit =
+        new Topic<>(
+            name("enforcement.audit"), key, avro.valueSerde(EnforcementCommand.class), output());
+    deadLetters = new Topic<>(name("dlq"), Serdes.ByteArray(), Serdes.ByteArray(), output());
+  }
+
+  /**
+   * Builds the registry.
+   *
+   * @param prefix topic prefix, letters, digits, dot, dash or underscore
+   * @param avro serde factory bound to the schema registry
+   * @throws IllegalArgumentException if the prefix is not a legal topic-name prefix
+   */
+  public static Topics create(String prefix, AvroSerdeFactory avro) {
+    Objects.requireNonNull(avro, "avro");
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "Topic prefix '"
+              + prefix
+              + "' is not valid: use 1-100 letters, digits, '.', '_' or '-'.");
+    }
+    return new Topics(prefix, avro);
+  }
+
+  private String name(String base) {
+    return prefix + "." + base + ".v1";
+  }
+
+  private static TopicSpec signal() {
+    return TopicSpec.stream(SIGNAL_RETENTION);
+  }
+
+  private static TopicSpec output() {
+    return TopicSpec.stream(OUTPUT_RETENTION);
+  }
+
+  /** The topic prefix in use. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Sign-in attempts, keyed by subject. */
+  public Topic<String, LoginEvent> login() {
+    return login;
+  }
+
+  /** Access decisions at enforcement points, keyed by subject. */
+  public Topic<String, AccessEvent> access() {
+    return access;
+  }
+
+  /** Device posture reports, keyed by device id. */
+  public Topic<String, DevicePosture> devicePosture() {
+    return devicePosture;
+  }
+
+  /** Workload network flows, keyed by source workload. */
+  public Topic<String, NetworkFlow> networkFlow() {
+    return networkFlow;
+  }
+
+  /** Generic external risk signals, keyed by subject. */
+  public Topic<String, ExternalSignal> external() {
+    return external;
+  }
+
+  /** Just-in-time access grants, keyed by subject. */
+  public Topic<String, AccessGrant> grants() {
+    return grants;
+  }
+
+  /** Threat-intelligence indicators (compacted), keyed by {@code TYPE:value}. */
+  public Topic<String, ThreatIndicator> threatIntel() {
+    return threatIntel;
+  }
+
+  /** Decision policies (compacted), keyed by policy id. */
+  public Topic<String, PolicyDocument> policy() {
+    return policy;
+  }
+
+  /** Allowed service edges (compacted), keyed by {@code source|destination}. */
+  public Topic<String, ServiceEdge> serviceEdges() {
+    return serviceEdges;
+  }
+
+  /** Detector findings, keyed by subject. */
+  public Topic<String, RiskFinding> findings() {
+    return findings;
+  }
+
+  /** Current fused risk per subject (compacted), keyed by subject. */
+  public Topic<String, SubjectRisk> scores() {
+    return scores;
+  }
+
+  /** Risk level changes for analysts, keyed by subject. */
+  public Topic<String, RiskAlert> alerts() {
+    return alerts;
+  }
+
+  /** Enforced decisions for enforcement points, keyed by subject. */
+  public Topic<String, EnforcementCommand> commands() {
+    return commands;
+  }
+
+  /** The same decisions as signed CAEP Security Event Tokens (compact JWS), keyed by subject. */
+  public Topic<String, String> sets() {
+    return sets;
+  }
+
+  /** Every decision including audit-mode ones, keyed by subject. */
+  public Topic<String, EnforcementCommand> audit() {
+    return audit;
+  }
+
+  /** Records that could not be read or processed, with headers saying what and why. */
+  public Topic<byte[], byte[]> deadLetters() {
+    return deadLetters;
+  }
+
+  /** Every topic, inputs first. */
+  public List<Topic<?, ?>> all() {
+    return List.of(
+        login,
+        access,
+        devicePosture,
+        networkFlow,
+        external,
+        grants,
+        threatIntel,
+        policy,
+        serviceEdges,
+        findings,
+        scores,
+        alerts,
+        commands,
+        sets,
+        audit,
+        deadLetters);
+  }
+}
