@@ -1,0 +1,46 @@
+package dev.vigil.risk.detect;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Compact binary (CBOR) encoding of baselines. Baselines are plain classes with fields; unknown
+ * fields are ignored on read so a baseline can gain fields without a migration.
+ */
+public final class BaselineCodec {
+
+  private static final ObjectMapper MAPPER =
+      CBORMapper.builder()
+          .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+          .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .findAndAddModules()
+          .build();
+
+  private BaselineCodec() {}
+
+  /** Encodes a baseline. */
+  public static byte[] encode(Object baseline) {
+    try {
+      return MAPPER.writeValueAsBytes(baseline);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not encode " + baseline.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Decodes a baseline of the given class. */
+  public static <S> S decode(byte[] bytes, Class<S> type) {
+    try {
+      return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not decode " + type.getSimpleName(), e);
+    }
+  }
+}

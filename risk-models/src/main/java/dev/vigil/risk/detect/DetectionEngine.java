@@ -1,0 +1,66 @@
+package dev.vigil.risk.detect;
+
+import dev.vigil.schema.RiskFinding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a set of detectors sharing one key scope over events of one family: loads each detector's
+ * baseline from the key's bundle, lets it observe the event, and stores the updated baseline back.
+ * A duplicate event (same id seen recently for this key) is ignored.
+ *
+ * @param <E> the event type
+ */
+public final class DetectionEngine<E> {
+
+  private final List<Detector<E, ?>> detectors;
+  private final Function<E, String> eventId;
+
+  /**
+   * Creates an engine.
+   *
+   * @param detectors the detectors, all of the same key scope
+   * @param eventId how to read an event's id, for de-duplication
+   */
+  public DetectionEngine(List<? extends Detector<E, ?>> detectors, Function<E, String> eventId) {
+    this.detectors = List.copyOf(detectors);
+    this.eventId = eventId;
+  }
+
+  /** The detectors this engine runs. */
+  public List<Detector<E, ?>> detectors() {
+    return detectors;
+  }
+
+  /**
+   * Observes one event.
+   *
+   * @param event the event
+   * @param bundle the key's baselines, updated in place
+   * @param context reference data and settings
+   * @return the findings of all detectors, in detector order
+   */
+  public List<RiskFinding> observe(E event, BaselineBundle bundle, DetectionContext context) {
+    if (!bundle.markSeen(eventId.apply(event))) {
+      return List.of();
+    }
+    List<RiskFinding> findings = new ArrayList<>();
+    for (Detector<E, ?> detector : detectors) {
+      if (context.settings().enabled(detector.id())) {
+        findings.addAll(run(detector, event, bundle, context));
+      }
+    }
+    return findings;
+  }
+
+  private static <E, S> List<RiskFinding> run(
+      Detector<E, S> detector, E event, BaselineBundle bundle, DetectionContext context) {
+    byte[] stored = bundle.baselines.get(detector.id());
+    S state =
+        stored == null ? detector.newState() : BaselineCodec.decode(stored, detector.stateType());
+    List<RiskFinding> findings = detector.observe(event, state, context);
+    bundle.baselines.put(detector.id(), BaselineCodec.encode(state));
+    return findings;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.vigil.risk.detect;
+
+import dev.vigil.schema.RiskFinding;
+import java.util.List;
+
+/**
+ * One detector over one signal family: it reads an event against a bounded baseline, updates the
+ * baseline and returns zero or more findings. Implementations are deterministic functions of
+ * (baseline, event, reference data): event time only, never the wall clock.
+ *
+ * @param <E> the event type
+ * @param <S> the baseline type; a mutable class whose fields Jackson can serialise
+ */
+public interface Detector<E, S> {
+
+  /** Stable id such as {@code login.impossible-travel}; also the key of its baseline. */
+  String id();
+
+  /** The key the baseline is kept under. */
+  default KeyScope scope() {
+    return KeyScope.SUBJECT;
+  }
+
+  /** The baseline class, for (de)serialisation. */
+  Class<S> stateType();
+
+  /** A baseline for a key never seen before. */
+  S newState();
+
+  /**
+   * Evaluates one event and updates the baseline in place.
+   *
+   * @return findings, each carrying the ids of the events behind it; empty when nothing is wrong
+   */
+  List<RiskFinding> observe(E event, S state, DetectionContext context);
+}

@@ -1,0 +1,94 @@
+package dev.vigil.risk.detect;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Detector parameters as flat keys, e.g. {@code login.impossible-travel.max-speed-kmh=900}. Every
+ * parameter has a default in the detector that reads it; a value that does not parse is an error
+ * naming the key.
+ */
+public final class DetectorSettings {
+
+  private final Map<String, String> values;
+
+  private DetectorSettings(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  /** No overrides: every detector uses its defaults. */
+  public static DetectorSettings defaults() {
+    return new DetectorSettings(Map.of());
+  }
+
+  /** Overrides from configuration (keys without the {@code detector.} prefix). */
+  public static DetectorSettings of(Map<String, String> values) {
+    return new DetectorSettings(Objects.requireNonNull(values, "values"));
+  }
+
+  /** A number, or the default when the key is not set. */
+  public double getDouble(String key, double defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Detector setting '" + key + "' must be a number but is '" + v + "'.", e);
+    }
+  }
+
+  /** A whole number, or the default when the key is not set. */
+  public int getInt(String key, int defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Detector setting '" + key + "' must be a whole number but is '" + v + "'.", e);
+    }
+  }
+
+  /** A flag, or the default when the key is not set. */
+  public boolean getBoolean(String key, boolean defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(
+          "Detector setting '" + key + "' must be true or false but is '" + v + "'.");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  /** A duration (ISO-8601 like PT10M, or 30s / 10m / 2h / 7d), or the default. */
+  public Duration getDuration(String key, Duration defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Durations.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Detector setting '"
+              + key
+              + "' must be a duration such as 10m or PT10M but is '"
+              + v
+              + "'.",
+          e);
+    }
+  }
+
+  /** Whether a detector is enabled ({@code <id>.enabled}, default true). */
+  public boolean enabled(String detectorId) {
+    return getBoolean(detectorId + ".enabled", true);
+  }
+}

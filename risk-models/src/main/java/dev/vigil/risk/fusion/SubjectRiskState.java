@@ -1,0 +1,48 @@
+package dev.vigil.risk.fusion;
+
+import dev.vigil.schema.EnforcementAction;
+import dev.vigil.schema.RiskLevel;
+import dev.vigil.schema.SubjectType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the scoring stage keeps per subject: active findings, the level last announced, the
+ * sessions it may revoke and its decision memory (for cooldown and restore). Bounded in size.
+ */
+public final class SubjectRiskState {
+  /** Subject id. */
+  public String subjectId;
+
+  /** Subject kind. */
+  public SubjectType subjectType = SubjectType.UNKNOWN;
+
+  /** Active findings, capped. */
+  public List<ActiveFinding> findings = new ArrayList<>();
+
+  /** Score last computed. */
+  public double score;
+
+  /** Level last announced (with hysteresis). */
+  public RiskLevel level = RiskLevel.NONE;
+
+  /** When the score was last computed (epoch millis). */
+  public long updatedAtMillis;
+
+  /** Open sessions: id to expiry (epoch millis), capped. */
+  public Map<String, Long> sessions = new LinkedHashMap<>();
+
+  /** The last decided action (enforced or audited), or null. */
+  public EnforcementAction lastAction;
+
+  /** Rule that decided it. */
+  public String lastRuleId;
+
+  /** When it was decided (epoch millis). */
+  public long lastActionAtMillis;
+
+  /** Command id of the last restrictive decision, for idempotent restore ids. */
+  public String lastCommandId;
+}
