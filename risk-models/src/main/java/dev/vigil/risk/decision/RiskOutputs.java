@@ -1,0 +1,154 @@
+package dev.vigil.risk.decision;
+
+import dev.vigil.risk.fusion.FusionResult;
+import dev.vigil.risk.fusion.SubjectRiskState;
+import dev.vigil.schema.Contribution;
+import dev.vigil.schema.DecisionMode;
+import dev.vigil.schema.EnforcementAction;
+import dev.vigil.schema.EnforcementCommand;
+import dev.vigil.schema.RiskAlert;
+import dev.vigil.schema.SubjectRisk;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Builds the pipeline's output records from a subject's fused risk and decision. */
+public final class RiskOutputs {
+
+  private RiskOutputs() {}
+
+  /** The subject's current risk, for the compacted scores topic. */
+  public static SubjectRisk subjectRisk(SubjectRiskState state, FusionResult risk, Instant at) {
+    return SubjectRisk.newBuilder()
+        .setSubjectId(state.subjectId)
+        .setSubjectType(state.subjectType)
+        .setScore(risk.score())
+        .setLevel(risk.level())
+        .setPreviousLevel(risk.previousLevel())
+        .setUpdatedAt(at)
+        .setContributions(risk.contributions())
+        .setSourceEventIds(risk.sourceEventIds())
+        .build();
+  }
+
+  /**
+   * The command for a decision; the sessions to revoke are the subject's open sessions.
+   *
+   * @param decision the decision
+   * @param state the subject's state
+   * @param risk the fusion result behind the decision
+   * @param at issue time
+   */
+  public static EnforcementCommand command(
+      Decision decision, SubjectRiskState state, FusionResult risk, Instant at) {
+    List<String> sessions =
+        decision.action() == EnforcementAction.REVOKE_SESSIONS
+            ? new ArrayList<>(state.sessions.keySet())
+            : List.of();
+    List<String> findingIds = new ArrayList<>();
+    for (Contribution c : risk.contributions()) {
+      findingIds.add(c.getFindingId());
+    }
+    return EnforcementCommand.newBuilder()
+        .setCommandId(decision.commandId())
+        .setSubjectId(state.subjectId)
+        .setSubjectType(state.subjectType)
+        .setAction(decision.action())
+        .setMode(decision.mode())
+        .setReason(decision.reason())
+        .setIssuedAt(at)
+        .setExpiresAt(decision.expiresAt())
+        .setPolicyId(decision.policyId())
+        .setPolicyVersion(decision.policyVersion())
+        .setRuleId(decision.ruleId())
+        .setRiskScore(risk.score())
+        .setRiskLevel(risk.level())
+        .setSessionIds(sessions)
+        .setFindingIds(findingIds)
+        .setSourceEventIds(risk.sourceEventIds())
+        .build();
+  }
+
+  /**
+   * The alert for a level change, with the decision taken if any.
+   *
+   * @param decision the decision, or null
+   */
+  public static RiskAlert alert(
+      SubjectRiskState state, FusionResult risk, Decision decision, Instant at) {
+    String alertId =
+        UUID.nameUUIDFromBytes(
+                (state.subjectId
+                        + '|'
+                        + risk.previousLevel()
+                        + '>'
+                        + risk.level()
+                        + '|'
+                        + (risk.contributions().isEmpty()
+                            ? at.toEpochMilli()
+                            : risk.contributions().get(0).getFindingId()))
+                    .getBytes(StandardCharsets.UTF_8))
+            .toString();
+    return RiskAlert.newBuilder()
+        .setAlertId(alertId)
+        .setSubjectId(state.subjectId)
+        .setSubjectType(state.subjectType)
+        .setTimestamp(at)
+        .setScore(risk.score())
+        .setLevel(risk.level())
+        .setPreviousLevel(risk.previousLevel())
+        .setHeadline(headline(state, risk, decision))
+        .setContributions(risk.contributions())
+        .setSourceEventIds(risk.sourceEventIds())
+        .setAction(decision == null ? EnforcementAction.NONE : decision.action())
+        .setMode(decision == null ? null : decision.mode())
+        .setCommandId(decision == null ? null : decision.commandId())
+        .build();
+  }
+
+  private static String headline(SubjectRiskState state, FusionResult risk, Decision decision) {
+    boolean up = risk.level().compareTo(risk.previousLevel()) > 0;
+    StringBuilder sb =
+        new StringBuilder()
+            .append(state.subjectId)
+            .append(up ? " rose to " : " fell to ")
+            .append(risk.level().name().toLowerCase(Locale.ROOT))
+            .append(String.format(Locale.ROOT, " risk (%.0f)", risk.score()));
+    if (!risk.contributions().isEmpty()) {
+      sb.append(": ").append(stripPeriod(risk.contributions().get(0).getSummary()));
+      int more = risk.contributions().size() - 1;
+      if (more > 0) {
+        sb.append(" (+").append(more).append(more == 1 ? " more finding)" : " more findings)");
+      }
+    }
+    sb.append('.');
+    if (decision != null) {
+      String verb = verb(decision.action());
+      sb.append(
+          decision.mode() == DecisionMode.AUDIT
+              ? " Would have " + verb + " (audit mode)."
+              : " Action: " + verb + ".");
+    }
+    return sb.toString();
+  }
+
+  private static String stripPeriod(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** A past-tense verb phrase for an action, for people. */
+  public static String verb(EnforcementAction action) {
+    return switch (action) {
+      case STEP_UP -> "required step-up authentication";
+      case REVOKE_SESSIONS -> "revoked all sessions";
+      case QUARANTINE_WORKLOAD -> "quarantined the workload";
+      case QUARANTINE_DEVICE -> "quarantined the device";
+      case REVOKE_GRANT -> "revoked the access grant";
+      case RESTORE -> "restored access";
+      default -> "taken no action";
+    };
+  }
+}

@@ -1,0 +1,45 @@
+package dev.vigil.app.errors;
+
+import dev.vigil.app.metrics.VigilMetrics;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the source record of a failed processing step (out-of-range values, or a bug in one
+ * detector) to the dead-letter topic and carries on, so one bad record never stops the pipeline.
+ */
+public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
+
+  private String topic;
+  private VigilMetrics metrics;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    topic = DeadLetters.topic(configs);
+    metrics = DeadLetters.metrics(configs);
+  }
+
+  @Override
+  public Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    String reason = DeadLetters.reasonOf(exception);
+    DeadLetters.log(LOG, context, reason, exception);
+    metrics.deadLetter(reason, context.topic());
+    return Response.resume(
+        List.of(
+            DeadLetters.record(
+                topic,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                context,
+                context.processorNodeId(),
+                exception)));
+  }
+}

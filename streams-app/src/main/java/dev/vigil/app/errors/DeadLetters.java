@@ -1,0 +1,166 @@
+package dev.vigil.app.errors;
+
+import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.schemas.serde.RecordRejectedException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+
+/**
+ * Builds dead-letter records: the original key and value bytes, unchanged, with headers saying what
+ * and why. Kafka Streams' own header names ({@code __streams.errors.*}) are kept so standard
+ * tooling reads them, and Vigil adds a machine-readable reason.
+ */
+public final class DeadLetters {
+
+  /** Header: why, one of {@link #reasons()}. */
+  public static final String HEADER_REASON = "vigil.dlq.reason";
+
+  /** Header: one sentence for people. */
+  public static final String HEADER_DETAIL = "vigil.dlq.detail";
+
+  /** Header: the processor node that failed, or "deserializer". */
+  public static final String HEADER_NODE = "vigil.dlq.node";
+
+  /** Header: Kafka Streams task id. */
+  public static final String HEADER_TASK = "vigil.dlq.task";
+
+  /** Kafka Streams' exception class header. */
+  public static final String HEADER_EXCEPTION = "__streams.errors.exception";
+
+  /** Kafka Streams' exception message header. */
+  public static final String HEADER_MESSAGE = "__streams.errors.message";
+
+  /** Kafka Streams' stack trace header. */
+  public static final String HEADER_STACKTRACE = "__streams.errors.stacktrace";
+
+  /** Kafka Streams' source topic header. */
+  public static final String HEADER_TOPIC = "__streams.errors.topic";
+
+  /** Kafka Streams' source partition header. */
+  public static final String HEADER_PARTITION = "__streams.errors.partition";
+
+  /** Kafka Streams' source offset header. */
+  public static final String HEADER_OFFSET = "__streams.errors.offset";
+
+  /** Config key under which the metrics object is handed to the handlers. */
+  public static final String METRICS_CONFIG = "vigil.metrics";
+
+  /** Reason for failures that are not a rejected record: a bug or an unexpected value. */
+  public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
+
+  private DeadLetters() {}
+
+  /** Every reason a record can carry. */
+  public static List<String> reasons() {
+    List<String> out = new java.util.ArrayList<>();
+    for (RecordRejectedException.Reason r : RecordRejectedException.Reason.values()) {
+      out.add(r.name());
+    }
+    out.add(PROCESSING_ERROR);
+    return out;
+  }
+
+  /** The reason code for an exception, looking through its causes. */
+  public static String reasonOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RecordRejectedException r) {
+        return r.reason().name();
+      }
+      if (t instanceof InvalidSignalException) {
+        return RecordRejectedException.Reason.OUT_OF_RANGE.name();
+      }
+    }
+    return PROCESSING_ERROR;
+  }
+
+  /** The innermost useful message. */
+  static String detailOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RecordRejectedException || t instanceof InvalidSignalException) {
+        return t.getMessage();
+      }
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  /**
+   * The dead-letter record for a failure.
+   *
+   * @param dlqTopic the dead-letter topic
+   * @param key the original key bytes
+   * @param value the original value bytes
+   * @param context where it failed
+   * @param node the processor node, or "deserializer"
+   * @param e the failure
+   */
+  public static ProducerRecord<byte[], byte[]> record(
+      String dlqTopic,
+      byte[] key,
+      byte[] value,
+      ErrorHandlerContext context,
+      String node,
+      Exception e) {
+    Headers h = new RecordHeaders();
+    put(h, HEADER_REASON, reasonOf(e));
+    put(h, HEADER_DETAIL, detailOf(e));
+    put(h, HEADER_NODE, node);
+    put(h, HEADER_TASK, String.valueOf(context.taskId()));
+    put(h, HEADER_EXCEPTION, e.getClass().getName());
+    put(h, HEADER_MESSAGE, String.valueOf(e.getMessage()));
+    put(h, HEADER_STACKTRACE, stackTrace(e));
+    put(h, HEADER_TOPIC, context.topic());
+    put(h, HEADER_PARTITION, Integer.toString(context.partition()));
+    put(h, HEADER_OFFSET, Long.toString(context.offset()));
+    return new ProducerRecord<>(dlqTopic, null, key, value, h);
+  }
+
+  private static void put(Headers h, String name, String value) {
+    if (value != null) {
+      h.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String stackTrace(Throwable e) {
+    StringWriter sw = new StringWriter();
+    e.printStackTrace(new PrintWriter(sw));
+    String s = sw.toString();
+    return s.length() > 8192 ? s.substring(0, 8192) : s;
+  }
+
+  /** The dead-letter topic from the handler's config; Vigil always sets it. */
+  static String topic(Map<String, ?> configs) {
+    Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+    if (t == null) {
+      throw new IllegalStateException(
+          StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " must be set for Vigil.");
+    }
+    return t.toString();
+  }
+
+  /** The metrics object handed over in the config, or in-memory meters when absent. */
+  static VigilMetrics metrics(Map<String, ?> configs) {
+    return configs.get(METRICS_CONFIG) instanceof VigilMetrics m ? m : VigilMetrics.inMemory();
+  }
+
+  /** Logs one line: task, topic, partition, offset and the cause. */
+  static void log(Logger log, ErrorHandlerContext c, String reason, Throwable e) {
+    log.warn(
+        "Sent record to the dead-letter topic: reason={} task={} topic={} partition={} offset={}"
+            + " cause={}",
+        reason,
+        c.taskId(),
+        c.topic(),
+        c.partition(),
+        c.offset(),
+        detailOf(e));
+  }
+}

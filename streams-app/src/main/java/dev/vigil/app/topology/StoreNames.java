@@ -1,0 +1,27 @@
+package dev.vigil.app.topology;
+
+import dev.vigil.risk.detect.KeyScope;
+import java.util.Locale;
+
+/** Names of every state store; they become changelog topic names, so they never change lightly. */
+public final class StoreNames {
+
+  /** Per-subject risk state: active findings, level, sessions, decision memory. */
+  public static final String SUBJECT_RISK = "subject-risk";
+
+  /** Threat-intelligence indicators (global). */
+  public static final String THREAT_INTEL = "threat-intel";
+
+  /** Allowed service edges (global). */
+  public static final String SERVICE_EDGES = "service-edges";
+
+  /** Decision policies (global). */
+  public static final String POLICY = "policy";
+
+  private StoreNames() {}
+
+  /** The baseline store of a signal family and key scope, e.g. {@code login-subject-baselines}. */
+  public static String baselines(String family, KeyScope scope) {
+    return family + "-" + scope.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-baselines";
+  }
+}

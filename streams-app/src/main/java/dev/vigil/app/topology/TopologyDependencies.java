@@ -1,0 +1,26 @@
+package dev.vigil.app.topology;
+
+import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.DetectorCatalog;
+import dev.vigil.risk.fusion.FusionSettings;
+import java.time.Duration;
+
+/**
+ * What the topology needs besides topics: detectors, reference data, scoring parameters, the policy
+ * holder and metrics. Built by the application from configuration, or by tests.
+ *
+ * @param catalog detectors per signal family
+ * @param detection reference data and detector settings
+ * @param fusion fusion parameters
+ * @param policy the policy in force, updated from the policy topic
+ * @param decayInterval how often risk is recomputed as time passes (wall clock)
+ * @param metrics Vigil's meters
+ */
+public record TopologyDependencies(
+    DetectorCatalog catalog,
+    DetectionContext detection,
+    FusionSettings fusion,
+    PolicyHolder policy,
+    Duration decayInterval,
+    VigilMetrics metrics) {}

@@ -1,0 +1,45 @@
+package dev.vigil.app.topology;
+
+import dev.vigil.app.errors.InvalidSignalException;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Passes on signals whose values are in range; rejects the others with an {@link
+ * InvalidSignalException}, which the processing-exception handler sends to the dead-letter topic
+ * with the original bytes.
+ *
+ * @param <V> the signal type
+ */
+final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
+
+  private final String signal;
+  private final Function<V, Optional<String>> check;
+  private FixedKeyProcessorContext<String, V> context;
+
+  ValidationProcessor(String signal, Function<V, Optional<String>> check) {
+    this.signal = signal;
+    this.check = check;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, V> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, V> record) {
+    if (record.value() == null) {
+      return; // A tombstone on a signal topic carries nothing to score.
+    }
+    Optional<String> problem = check.apply(record.value());
+    if (problem.isPresent()) {
+      throw new InvalidSignalException(
+          "Rejected " + signal + " signal with key '" + record.key() + "': " + problem.get() + ".");
+    }
+    context.forward(record);
+  }
+}

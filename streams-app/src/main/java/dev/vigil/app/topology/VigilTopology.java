@@ -1,0 +1,245 @@
+package dev.vigil.app.topology;
+
+import dev.vigil.app.serde.CborSerde;
+import dev.vigil.app.topology.ScoringOutput.Kind;
+import dev.vigil.risk.detect.BaselineBundle;
+import dev.vigil.risk.detect.DetectionEngine;
+import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.KeyScope;
+import dev.vigil.risk.fusion.RiskFusion;
+import dev.vigil.risk.fusion.SubjectRiskState;
+import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.risk.validate.SignalValidator;
+import dev.vigil.schema.EnforcementCommand;
+import dev.vigil.schema.ExternalSignal;
+import dev.vigil.schema.LoginEvent;
+import dev.vigil.schema.NetworkFlow;
+import dev.vigil.schema.RiskAlert;
+import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.SubjectRisk;
+import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds Vigil's topology. Pure: it takes topics and collaborators and returns a {@link Topology};
+ * configuration and lifecycle live elsewhere, so tests drive the same topology.
+ *
+ * <p>Signals are validated, then each family's detectors run against their baselines (one RocksDB
+ * store per family and key scope). Findings go to the findings topic keyed by subject, which also
+ * repartitions findings raised under other keys (source IP, device). The scoring stage reads them
+ * back, fuses them per subject and emits scores, alerts and decisions.
+ */
+public final class VigilTopology {
+
+  private VigilTopology() {}
+
+  /** Builds the topology. */
+  public static Topology build(Topics topics, TopologyDependencies deps) {
+    StreamsBuilder builder = new StreamsBuilder();
+    addReferenceData(builder, topics, deps);
+
+    List<KStream<String, RiskFinding>> findings = new ArrayList<>();
+    KStream<String, LoginEvent> logins =
+        signal(builder, topics.login(), "login", SignalValidator::check);
+    detect(
+            builder,
+            logins,
+            topics.login(),
+            "login",
+            LoginEvent.class,
+            LoginEvent::getEventId,
+            KeyScope.SUBJECT,
+            deps)
+        .ifPresent(findings::add);
+    if (!deps.catalog().detectors(LoginEvent.class, KeyScope.SOURCE_IP).isEmpty()) {
+      // Password spray is one IP against many subjects: its baseline must be keyed by IP.
+      KStream<String, LoginEvent> byIp =
+          logins
+              .selectKey((subject, login) -> login.getIp(), Named.as("login-key-by-ip"))
+              .repartition(
+                  Repartitioned.with(topics.login().keySerde(), topics.login().valueSerde())
+                      .withName("login-by-ip"));
+      detect(
+              builder,
+              byIp,
+              topics.login(),
+              "login",
+              LoginEvent.class,
+              LoginEvent::getEventId,
+              KeyScope.SOURCE_IP,
+              deps)
+          .ifPresent(findings::add);
+    }
+
+    KStream<String, NetworkFlow> flows =
+        signal(builder, topics.networkFlow(), "network-flow", SignalValidator::check);
+    detect(
+            builder,
+            flows,
+            topics.networkFlow(),
+            "network",
+            NetworkFlow.class,
+            NetworkFlow::getEventId,
+            KeyScope.SUBJECT,
+            deps)
+        .ifPresent(findings::add);
+
+    KStream<String, ExternalSignal> external =
+        signal(builder, topics.external(), "external", SignalValidator::check);
+    detect(
+            builder,
+            external,
+            topics.external(),
+            "external",
+            ExternalSignal.class,
+            ExternalSignal::getEventId,
+            KeyScope.SUBJECT,
+            deps)
+        .ifPresent(findings::add);
+
+    if (!findings.isEmpty()) {
+      KStream<String, RiskFinding> all = findings.get(0);
+      for (int i = 1; i < findings.size(); i++) {
+        all = all.merge(findings.get(i), Named.as("merge-findings-" + i));
+      }
+      all.to(
+          topics.findings().name(),
+          Produced.with(topics.findings().keySerde(), topics.findings().valueSerde())
+              .withName("findings-sink"));
+    }
+
+    addScoring(builder, topics, logins, deps);
+    return builder.build();
+  }
+
+  private static <V> KStream<String, V> signal(
+      StreamsBuilder builder,
+      Topic<String, V> topic,
+      String name,
+      Function<V, Optional<String>> check) {
+    return builder.stream(
+            topic.name(),
+            Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name + "-source"))
+        .processValues(() -> new ValidationProcessor<>(name, check), Named.as(name + "-validate"));
+  }
+
+  private static <E> Optional<KStream<String, RiskFinding>> detect(
+      StreamsBuilder builder,
+      KStream<String, E> stream,
+      Topic<String, ?> source,
+      String family,
+      Class<E> eventType,
+      Function<E, String> eventId,
+      KeyScope scope,
+      TopologyDependencies deps) {
+    List<Detector<E, ?>> detectors = deps.catalog().detectors(eventType, scope);
+    if (detectors.isEmpty()) {
+      return Optional.empty();
+    }
+    String store = StoreNames.baselines(family, scope);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(store),
+            Serdes.String(),
+            new CborSerde<>(BaselineBundle.class)));
+    DetectionEngine<E> engine = new DetectionEngine<>(detectors, eventId);
+    return Optional.of(
+        stream.process(
+            () -> new DetectionProcessor<>(store, engine, deps.detection(), deps.metrics()),
+            Named.as(family + "-" + scope.name().toLowerCase().replace('_', '-') + "-detectors"),
+            store));
+  }
+
+  private static void addScoring(
+      StreamsBuilder builder,
+      Topics topics,
+      KStream<String, LoginEvent> logins,
+      TopologyDependencies deps) {
+    StoreBuilder<KeyValueStore<String, SubjectRiskState>> riskStore =
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
+            Serdes.String(),
+            new CborSerde<>(SubjectRiskState.class));
+    builder.addStateStore(riskStore);
+    logins.process(SessionTracker::new, Named.as("session-tracker"), StoreNames.SUBJECT_RISK);
+
+    RiskFusion fusion = new RiskFusion(deps.fusion());
+    KStream<String, ScoringOutput> outputs =
+        builder.stream(
+                topics.findings().name(),
+                Consumed.with(topics.findings().keySerde(), topics.findings().valueSerde())
+                    .withName("findings-source"))
+            .process(
+                () ->
+                    new ScoringProcessor(
+                        fusion, deps.policy(), deps.decayInterval(), deps.metrics()),
+                Named.as("risk-scoring"),
+                StoreNames.SUBJECT_RISK);
+
+    outputs
+        .split(Named.as("scoring-"))
+        .branch(
+            (k, v) -> v.kind() == Kind.SCORE,
+            Branched.withConsumer(
+                s -> route(s, topics.scores(), SubjectRisk.class, "scores"), "scores"))
+        .branch(
+            (k, v) -> v.kind() == Kind.ALERT,
+            Branched.withConsumer(
+                s -> route(s, topics.alerts(), RiskAlert.class, "alerts"), "alerts"))
+        .branch(
+            (k, v) -> v.kind() == Kind.COMMAND,
+            Branched.withConsumer(
+                s -> route(s, topics.commands(), EnforcementCommand.class, "commands"), "commands"))
+        .branch(
+            (k, v) -> v.kind() == Kind.AUDIT,
+            Branched.withConsumer(
+                s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
+  }
+
+  private static <V> void route(
+      KStream<String, ScoringOutput> stream, Topic<String, V> topic, Class<V> type, String name) {
+    stream
+        .mapValues(v -> type.cast(v.value()), Named.as(name + "-unwrap"))
+        .to(
+            topic.name(),
+            Produced.with(topic.keySerde(), topic.valueSerde()).withName(name + "-sink"));
+  }
+
+  private static void addReferenceData(
+      StreamsBuilder builder, Topics topics, TopologyDependencies deps) {
+    ReferenceData reference = deps.detection().reference();
+    globalReference(
+        builder, topics.threatIntel(), StoreNames.THREAT_INTEL, reference::putIndicator);
+    globalReference(builder, topics.serviceEdges(), StoreNames.SERVICE_EDGES, reference::putEdge);
+    PolicyHolder policy = deps.policy();
+    globalReference(builder, topics.policy(), StoreNames.POLICY, (key, doc) -> policy.offer(doc));
+  }
+
+  private static <V> void globalReference(
+      StreamsBuilder builder, Topic<String, V> topic, String store, BiConsumer<String, V> index) {
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(store), topic.keySerde(), topic.valueSerde())
+            .withLoggingDisabled(),
+        topic.name(),
+        Consumed.with(topic.keySerde(), topic.valueSerde()).withName(store + "-source"),
+        () -> new ReferenceDataProcessor<>(store, index));
+  }
+}
