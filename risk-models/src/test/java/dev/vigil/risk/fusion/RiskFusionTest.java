@@ -1,0 +1,111 @@
+package dev.vigil.risk.fusion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.risk.detect.Findings;
+import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.RiskLevel;
+import dev.vigil.schema.SubjectType;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RiskFusionTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
+  private final RiskFusion fusion = new RiskFusion(FusionSettings.defaults());
+
+  private static RiskFinding finding(String detector, double score, Instant at, Duration halfLife) {
+    return Findings.finding(detector, "alice", SubjectType.HUMAN, at)
+        .score(score)
+        .confidence(1)
+        .halfLife(halfLife)
+        .summary(detector + " fired.")
+        .sourceEvents(detector + "-event")
+        .build();
+  }
+
+  private static SubjectRiskState state() {
+    SubjectRiskState s = new SubjectRiskState();
+    s.subjectId = "alice";
+    return s;
+  }
+
+  @Test
+  void shouldLetOneStrongSignalDominate() {
+    // Given one strong finding
+    SubjectRiskState s = state();
+    fusion.add(s, finding("login.impossible-travel", 90, T0, Duration.ofHours(6)));
+    // When fused at once
+    FusionResult r = fusion.recompute(s, T0, 1.0);
+    // Then the score is the finding's score
+    assertThat(r.score()).isEqualTo(90.0);
+    assertThat(r.level()).isEqualTo(RiskLevel.CRITICAL);
+    assertThat(r.contributions()).hasSize(1);
+    assertThat(r.sourceEventIds()).containsExactly("login.impossible-travel-event");
+  }
+
+  @Test
+  void shouldAddUpManyWeakSignalsWithoutSaturating() {
+    // Given twelve weak findings from different detectors
+    SubjectRiskState s = state();
+    for (int i = 0; i < 12; i++) {
+      fusion.add(s, finding("weak." + i, 30, T0, Duration.ofHours(6)));
+    }
+    FusionResult r = fusion.recompute(s, T0, 1.0);
+    // Then together they count for more than one, but stay far from critical
+    assertThat(r.score()).isGreaterThan(40).isLessThan(70);
+    // And only the top five are reported
+    assertThat(r.contributions()).hasSize(5);
+  }
+
+  @Test
+  void shouldNotStackRepeatedFindingsOfOneDetector() {
+    // Given the same detector firing five times
+    SubjectRiskState s = state();
+    for (int i = 0; i < 5; i++) {
+      fusion.add(s, finding("login.brute-force", 50, T0.plusSeconds(i), Duration.ofHours(1)));
+    }
+    // Then it counts once
+    assertThat(fusion.recompute(s, T0.plusSeconds(5), 1.0).score()).isCloseTo(50, within());
+  }
+
+  @Test
+  void shouldHalveAFindingsWeightEveryHalfLifeAndForgetItEventually() {
+    SubjectRiskState s = state();
+    fusion.add(s, finding("login.impossible-travel", 80, T0, Duration.ofHours(1)));
+    assertThat(fusion.recompute(s, T0.plus(Duration.ofHours(1)), 1.0).score())
+        .isCloseTo(40, within());
+    assertThat(fusion.recompute(s, T0.plus(Duration.ofHours(2)), 1.0).score())
+        .isCloseTo(20, within());
+    FusionResult late = fusion.recompute(s, T0.plus(Duration.ofHours(10)), 1.0);
+    assertThat(late.score()).isZero();
+    assertThat(s.findings).isEmpty();
+  }
+
+  @Test
+  void shouldRaiseRiskOfCriticalSubjectsAsAnOddsModifier() {
+    SubjectRiskState plain = state();
+    SubjectRiskState critical = state();
+    fusion.add(plain, finding("x", 50, T0, Duration.ofHours(1)));
+    fusion.add(critical, finding("x", 50, T0, Duration.ofHours(1)));
+    double base = fusion.recompute(plain, T0, 1.0).score();
+    double raised = fusion.recompute(critical, T0, 2.0).score();
+    // Odds 1:1 doubled to 2:1 is two thirds
+    assertThat(base).isEqualTo(50.0);
+    assertThat(raised).isCloseTo(66.7, within());
+  }
+
+  @Test
+  void shouldKeepTheNumberOfActiveFindingsBounded() {
+    SubjectRiskState s = state();
+    for (int i = 0; i < 1000; i++) {
+      fusion.add(s, finding("d" + (i % 50), 10 + i % 60, T0.plusSeconds(i), Duration.ofHours(1)));
+    }
+    assertThat(s.findings).hasSizeLessThanOrEqualTo(FusionSettings.defaults().maxFindings());
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(0.2);
+  }
+}
