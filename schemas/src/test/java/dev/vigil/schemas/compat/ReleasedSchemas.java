@@ -20,6 +20,20 @@ final class ReleasedSchemas {
   /** Where released versions live, relative to the module directory (the test working dir). */
   static final Path DIRECTORY = Path.of("src", "main", "avro-released");
 
+  /** The contract sources, relative to the module directory. */
+  static final Path SOURCES = Path.of("src", "main", "avro");
+
+  /** Shared types, in the order the avro-maven-plugin imports them (see pom.xml). */
+  private static final List<String> IMPORTS =
+      List.of(
+          "SubjectType",
+          "RiskLevel",
+          "EnforcementAction",
+          "DecisionMode",
+          "Geo",
+          "UserAgent",
+          "Contribution");
+
   /** One released version of a record. */
   record Released(String recordName, String version, Path file, Schema schema) {}
 
@@ -40,6 +54,22 @@ final class ReleasedSchemas {
             new Released(recordName, version, file, new Schema.Parser().parse(file.toFile())));
       }
       return released;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The schema of a top-level record as written in {@code src/main/avro}, parsed the way the
+   * avro-maven-plugin does it (shared types first). Unlike a generated class, this cannot be stale.
+   */
+  static Schema fromSources(String recordName) {
+    try {
+      Schema.Parser parser = new Schema.Parser();
+      for (String shared : IMPORTS) {
+        parser.parse(SOURCES.resolve("common").resolve(shared + ".avsc").toFile());
+      }
+      return parser.parse(SOURCES.resolve(recordName + ".avsc").toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
