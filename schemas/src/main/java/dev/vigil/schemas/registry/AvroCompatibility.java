@@ -6,6 +6,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 
 /**
  * Reader/writer compatibility by Avro's own {@link SchemaCompatibility}, with each incompatibility
@@ -27,12 +28,54 @@ public final class AvroCompatibility {
     }
     List<String> messages = new ArrayList<>();
     for (Incompatibility incompatibility : pair.getResult().getIncompatibilities()) {
-      messages.add(describe(reader, incompatibility));
+      try {
+        messages.addAll(explain(reader, incompatibility));
+      } catch (RuntimeException e) {
+        messages.add(describe(reader, incompatibility));
+      }
     }
     if (messages.isEmpty()) {
       messages.add(pair.getDescription());
     }
     return new CompatibilityResult(false, messages);
+  }
+
+  /**
+   * One incompatibility in plain words. A writer record that matches no branch of a reader union is
+   * explained by the differences with the reader's record of the same name, since that is almost
+   * always what changed.
+   */
+  private static List<String> explain(Schema reader, Incompatibility incompatibility) {
+    Schema readerUnion = incompatibility.getReaderFragment();
+    Schema writer = incompatibility.getWriterFragment();
+    if (incompatibility.getType() == SchemaIncompatibilityType.MISSING_UNION_BRANCH
+        && readerUnion != null
+        && readerUnion.getType() == Schema.Type.UNION
+        && writer != null) {
+      String where = fieldPath(reader, incompatibility.getLocation());
+      if (writer.getType() == Schema.Type.UNION) {
+        // The location ends with the index of the writer's branch that found no reader branch.
+        String location = incompatibility.getLocation();
+        String last = location.substring(location.lastIndexOf('/') + 1);
+        if (last.isEmpty() || !last.chars().allMatch(Character::isDigit)) {
+          return List.of(describe(reader, incompatibility));
+        }
+        writer = writer.getTypes().get(Integer.parseInt(last));
+      }
+      for (Schema branch :
+          writer.getType() == Schema.Type.RECORD ? readerUnion.getTypes() : List.<Schema>of()) {
+        if (branch.getType() == Schema.Type.RECORD
+            && branch.getFullName().equals(writer.getFullName())) {
+          List<String> nested = canRead(branch, writer).messages();
+          if (!nested.isEmpty()) {
+            return nested.stream()
+                .map(m -> where.isEmpty() ? m : m.replaceFirst("'", "'" + where + "."))
+                .toList();
+          }
+        }
+      }
+    }
+    return List.of(describe(reader, incompatibility));
   }
 
   /** One incompatibility in plain words, naming the field by its dotted path in the reader. */

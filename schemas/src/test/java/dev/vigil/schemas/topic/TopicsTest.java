@@ -1,0 +1,81 @@
+package dev.vigil.schemas.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
+import dev.vigil.schemas.testing.FixedIdRegistry;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+/** The typed topic registry: names, uniqueness and layout. */
+class TopicsTest {
+
+  private static final AvroSerdeFactory SERDES =
+      new RegistryAvroSerdeFactory(
+          new FixedIdRegistry(1, Schema.create(Schema.Type.NULL)), Map.of());
+
+  @Test
+  void shouldNameEveryTopicPrefixDotNameDotV1() {
+    // Given a registry with a custom prefix
+    Topics topics = Topics.create("acme-prod", SERDES);
+
+    // When the names are listed
+    List<String> names = topics.all().stream().map(Topic::name).toList();
+
+    // Then each is <prefix>.<name>.v1 and the login topic is where the design says
+    assertThat(names).allMatch(n -> n.matches("acme-prod\\.[a-z.-]+\\.v1"));
+    assertThat(topics.login().name()).isEqualTo("acme-prod.signals.login.v1");
+    assertThat(Topics.create(Topics.DEFAULT_PREFIX, SERDES).deadLetters().name())
+        .isEqualTo("vigil.dlq.v1");
+  }
+
+  @Test
+  void shouldHaveUniqueNames() {
+    // Given the default registry
+    Topics topics = Topics.create("vigil", SERDES);
+
+    // When the names are listed
+    List<String> names = topics.all().stream().map(Topic::name).toList();
+
+    // Then none repeats
+    assertThat(names).doesNotHaveDuplicates().hasSize(16);
+  }
+
+  @Test
+  void shouldCompactTablesOnly() {
+    // Given the default registry
+    Topics topics = Topics.create("vigil", SERDES);
+
+    // When the compacted topics are listed
+    List<String> compacted =
+        topics.all().stream().filter(t -> t.spec().compacted()).map(Topic::name).toList();
+
+    // Then they are exactly scores, policy, threat intel and service edges
+    assertThat(compacted)
+        .containsExactlyInAnyOrder(
+            "vigil.risk.scores.v1",
+            "vigil.reference.policy.v1",
+            "vigil.reference.threat-intel.v1",
+            "vigil.reference.service-edges.v1");
+    assertThat(topics.scores().spec().configs()).containsEntry("cleanup.policy", "compact");
+    assertThat(topics.login().spec().configs()).containsEntry("cleanup.policy", "delete");
+  }
+
+  @Test
+  void shouldRefuseAnInvalidPrefixInOneSentence() {
+    // Given prefixes with a space, nothing, or no value
+    // When registries are created
+    // Then each is refused with a sentence naming the prefix
+    assertThatThrownBy(() -> Topics.create("bad prefix", SERDES))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Topic prefix 'bad prefix' is not valid: use 1-100 letters, digits, '.', '_' or '-'.");
+    assertThatThrownBy(() -> Topics.create("", SERDES))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Topics.create(null, SERDES))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
