@@ -186,6 +186,10 @@ class EmbeddedKafkaBrokerTest {
     // Given one topic of a fresh registry created by hand
     Topics topics = Topics.create("listing", NamesOnlyAvroSerdeFactory.INSTANCE);
     admin.createTopics(List.of(new NewTopic(topics.alerts().name(), 6, (short) 1))).all().get();
+    await()
+        .alias("the new topic is in the broker's metadata")
+        .atMost(TIMEOUT)
+        .until(() -> admin.listTopics().names().get().contains(topics.alerts().name()));
 
     // When the registry is described
     List<TopicStatus> statuses;
