@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.app.cli.VigilCli;
 import dev.vigil.app.topics.NamesOnlyAvroSerdeFactory;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.app.topics.TopicAdmin.Outcome;
 import dev.vigil.app.topics.TopicAdmin.TopicStatus;
 import dev.vigil.schemas.topic.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +210,45 @@ class EmbeddedKafkaBrokerTest {
 
   @Test
   @Order(6)
+  void shouldCreateAndListTopicsFromTheCommandLine() {
+    // Given the CLI pointed at the broker with its own prefix
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] common = {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "cli"};
+
+    // When topics are created twice, the second time with another partition count, then listed
+    int created = cli(out, err, common, "topics", "create", "--partitions", "2");
+    int mismatch = cli(out, err, common, "topics", "create", "--partitions", "3");
+    await()
+        .alias("created topics are in the broker's metadata")
+        .atMost(TIMEOUT)
+        .until(() -> admin.listTopics().names().get().contains("cli.dlq.v1"));
+    StringWriter listing = new StringWriter();
+    int listed = cli(listing, err, common, "--set", "partitions=2", "topics", "list");
+
+    // Then the first run creates, the second reports mismatches and fails, and the list shows all
+    assertThat(created).isZero();
+    assertThat(out.toString()).contains("cli.signals.login.v1: created with 2 partitions");
+    assertThat(mismatch).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("cli.signals.login.v1: exists with 2 partitions but 3 are expected");
+    assertThat(err.toString())
+        .contains("16 existing topic(s) have a different partition count than 3");
+    assertThat(listed).isZero();
+    assertThat(listing.toString().lines())
+        .hasSize(17)
+        .anySatisfy(l -> assertThat(l).contains("cli.risk.scores.v1", "compact", "ok"));
+  }
+
+  private static int cli(StringWriter out, StringWriter err, String[] common, String... args) {
+    String[] all = new String[common.length + args.length];
+    System.arraycopy(common, 0, all, 0, common.length);
+    System.arraycopy(args, 0, all, common.length, args.length);
+    return VigilCli.execute(Map.of(), new PrintWriter(out), new PrintWriter(err), all);
+  }
+
+  @Test
+  @Order(7)
   void shouldReuseTheFormattedDataDirectoryAfterRestart() throws Exception {
     // Given a stopped broker (closing twice is harmless) that had created topics
     String clusterId = broker.clusterId();
