@@ -49,9 +49,12 @@ public final class TopicsCommand implements Callable<Integer> {
 
   private static TopicAdmin admin(VigilConfig config) {
     Map<String, Object> props = config.clientProperties();
-    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-    return new TopicAdmin(props, timeout(config));
+    Duration timeout = timeout(config);
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    // The client refuses a request timeout longer than the API timeout.
+    props.putIfAbsent(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(10_000, timeout.toMillis()));
+    return new TopicAdmin(props, timeout);
   }
 
   private static Duration timeout(VigilConfig config) {

@@ -185,7 +185,15 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
   private static String describe(Throwable ex) {
     String message = ex.getMessage();
     if (message == null || message.isBlank()) {
-      return ex.getClass().getSimpleName() + " (run with --verbose for details)";
+      message = ex.getClass().getSimpleName() + " (run with --verbose for details)";
+    }
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String rootMessage = root.getMessage();
+    if (root != ex && rootMessage != null && !message.contains(rootMessage)) {
+      message = sentence(message).replaceAll("\\.$", "") + ": " + rootMessage;
     }
     return message;
   }

@@ -255,6 +255,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
     config.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
     Throwable last = null;
     try (Admin admin = Admin.create(config)) {
       while (System.nanoTime() < deadline) {
