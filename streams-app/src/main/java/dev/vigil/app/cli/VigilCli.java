@@ -1,0 +1,213 @@
+package dev.vigil.app.cli;
+
+import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.config.VigilConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code vigil} command line. Exit codes: 0 success, 1 runtime failure, 2 usage or
+ * configuration mistake. Errors are one sentence on standard error; {@code --verbose} adds the
+ * stack trace.
+ */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Continuous verification and risk scoring for Zero Trust on Kafka Streams.",
+    subcommands = {
+      TopicsCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      ConfigCommand.class,
+      VersionCommand.class
+    })
+public final class VigilCli implements java.util.concurrent.Callable<Integer> {
+
+  /** Exit code for success. */
+  public static final int OK = 0;
+
+  /** Exit code for a failure while running. */
+  public static final int FAILED = 1;
+
+  /** Exit code for a usage or configuration mistake. */
+  public static final int USAGE = 2;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Config file (.yaml, .yml or .properties); default: $VIGIL_CONFIG.")
+  Path configFile;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      scope = ScopeType.INHERIT,
+      description = "Set one setting (repeatable); kafka.* keys go to Kafka clients.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      scope = ScopeType.INHERIT,
+      description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "PREFIX",
+      scope = ScopeType.INHERIT,
+      description = "Prefix of every topic name.")
+  String topicPrefix;
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, String> environment;
+
+  /**
+   * A CLI reading the given environment.
+   *
+   * @param environment the environment ({@code VIGIL_*}, {@code KAFKA_*}, {@code VIGIL_CONFIG})
+   */
+  public VigilCli(Map<String, String> environment) {
+    this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+  }
+
+  /** Runs the CLI and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    System.exit(
+        execute(
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true),
+            args));
+  }
+
+  /**
+   * Runs the CLI without exiting the JVM.
+   *
+   * @param environment the environment to read settings from
+   * @param out standard output
+   * @param err standard error
+   * @param args command-line arguments
+   * @return the exit code
+   */
+  public static int execute(
+      Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
+    VigilCli cli = new VigilCli(environment);
+    CommandLine commandLine = new CommandLine(cli);
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setParameterExceptionHandler(
+        (ex, arguments) -> {
+          String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+          err.println(sentence(ex.getMessage()) + " See '" + command + " --help'.");
+          if (cli.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return USAGE;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          int code = FAILED;
+          String message;
+          if (ex instanceof VigilConfigException) {
+            code = USAGE;
+            message = ex.getMessage();
+          } else if (ex instanceof CliFailure failure) {
+            code = failure.exitCode();
+            message = ex.getMessage();
+          } else {
+            message = describe(ex);
+          }
+          err.println(sentence(message));
+          if (cli.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return code;
+        });
+    int code = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** With no subcommand: print usage on standard error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  /** The effective configuration from the file, the environment and the top-level flags. */
+  VigilConfig config() {
+    return config(loader -> {});
+  }
+
+  /**
+   * The effective configuration, with a subcommand's own flags added to the flag layer.
+   *
+   * @param moreFlags adds the subcommand's flags to the loader
+   */
+  VigilConfig config(Consumer<VigilConfig.Loader> moreFlags) {
+    VigilConfig.Loader loader = VigilConfig.loader().environment(environment);
+    if (configFile != null) {
+      loader.configFile(configFile);
+    }
+    sets.forEach(loader::set);
+    loader.flag("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
+    loader.flag("topic.prefix", topicPrefix, "--topic-prefix");
+    moreFlags.accept(loader);
+    return loader.load();
+  }
+
+  private static String describe(Throwable ex) {
+    String message = ex.getMessage();
+    if (message == null || message.isBlank()) {
+      message = ex.getClass().getSimpleName() + " (run with --verbose for details)";
+    }
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String rootMessage = root.getMessage();
+    if (root != ex && rootMessage != null && !message.contains(rootMessage)) {
+      message = sentence(message).replaceAll("\\.$", "") + ": " + rootMessage;
+    }
+    return message;
+  }
+
+  /** The first line of a message, ending with a full stop. */
+  static String sentence(String message) {
+    String m = message == null ? "Failed" : message.strip();
+    int nl = m.indexOf('\n');
+    if (nl >= 0) {
+      m = m.substring(0, nl).strip();
+    }
+    if (!m.endsWith(".") && !m.endsWith("?") && !m.endsWith("!")) {
+      m = m + ".";
+    }
+    return m;
+  }
+}
