@@ -170,8 +170,6 @@ class LoginDetectorsTest {
     }
 
     // Then the address's bundle stays within 8 KiB
-    System.out.println(
-        "SIZE ip " + BaselineCodec.encode(runner.bundles.get("198.51.100.13")).length);
     assertThat(BaselineCodec.encode(runner.bundles.get("198.51.100.13")).length)
         .isLessThan(8 * KIB);
     assertThat(findings).isGreaterThan(1000);
