@@ -1,0 +1,141 @@
+package dev.vigil.risk.detect.login;
+
+import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.Findings;
+import dev.vigil.schema.LoginEvent;
+import dev.vigil.schema.RiskFinding;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Successful sign-in at an hour of day (UTC) the subject rarely signs in at. The baseline is a
+ * decayed 24-bin histogram of successful sign-in hours; an hour's share is smoothed over its
+ * neighbours (1/4, 1/2, 1/4) and by an additive pseudo-count, and compared with the subject's
+ * typical share (the expected share of its own sign-in hours). Fires, with a low score, when the
+ * ratio is below the threshold after the learning period. Hours are UTC: a subject's habits are
+ * learned in UTC, so a traveller's shifted day shows as unusual until the histogram catches up.
+ */
+public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHourDetector.State> {
+
+  /** Detector id. */
+  public static final String ID = "login.unusual-hour";
+
+  private static final int HOURS = 24;
+
+  private final double ratioThreshold;
+  private final double smoothing;
+  private final double score;
+  private final double binHalfLifeSec;
+  private final Duration halfLife;
+  private final SignInHistory.Learning learning;
+
+  /**
+   * Reads {@code ratio-threshold} (0.1), {@code smoothing} (0.1 per hour), {@code score} (25),
+   * {@code baseline-half-life} (30d), {@code min-events} (30), {@code min-history} (7d), {@code
+   * half-life} (4h).
+   */
+  public UnusualHourDetector(DetectorSettings settings) {
+    this.ratioThreshold = settings.getDouble(ID + ".ratio-threshold", 0.1);
+    this.smoothing = settings.getDouble(ID + ".smoothing", 0.1);
+    this.score = settings.getDouble(ID + ".score", 25);
+    this.binHalfLifeSec =
+        settings.getDuration(ID + ".baseline-half-life", Duration.ofDays(30)).toSeconds();
+    this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(4));
+    this.learning = SignInHistory.Learning.from(settings, ID, 30, Duration.ofDays(7));
+  }
+
+  /** Decayed sign-in counts per UTC hour, all as of {@code at} (epoch seconds). */
+  public static final class State {
+    SignInHistory history = new SignInHistory();
+    float[] hours = new float[HOURS];
+    long at;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Class<State> stateType() {
+    return State.class;
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
+    if (!LoginSignals.success(event)) {
+      return List.of();
+    }
+    long at = LoginSignals.millis(event);
+    long sec = LoginSignals.seconds(event);
+    int hour = (int) Math.floorMod(sec / 3600, (long) HOURS);
+    List<RiskFinding> out = List.of();
+    if (state.history.learned(learning, at)) {
+      double total = 0;
+      for (float h : state.hours) {
+        total += h;
+      }
+      double typical = 0;
+      for (int h = 0; h < HOURS; h++) {
+        typical += state.hours[h] / total * share(state, h, total);
+      }
+      double share = share(state, hour, total);
+      double ratio = share / typical;
+      if (ratio < ratioThreshold) {
+        out =
+            List.of(
+                Findings.finding(
+                        ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
+                    .score(score + 5 * (1 - ratio / ratioThreshold))
+                    .confidence(0.5)
+                    .halfLife(halfLife)
+                    .summary(
+                        String.format(
+                            Locale.ROOT,
+                            "Signed in at %02d:00 UTC, an hour with %.1f%% of this subject's sign-ins"
+                                + " against a typical %.1f%% (%s over %s).",
+                            hour,
+                            100 * share,
+                            100 * typical,
+                            LoginSignals.plural(state.history.signIns(), "sign-in"),
+                            LoginSignals.plural(state.history.days(at), "day")))
+                    .evidence("hourUtc", hour)
+                    .evidence("share", String.format(Locale.ROOT, "%.4f", share))
+                    .evidence("typicalShare", String.format(Locale.ROOT, "%.4f", typical))
+                    .evidence("ratio", String.format(Locale.ROOT, "%.3f", ratio))
+                    .evidence("ip", event.getIp())
+                    .sourceEvents(event.getEventId())
+                    .build());
+      }
+    }
+    if (sec >= state.at) {
+      double d = DecayedCounts.decay(sec - state.at, binHalfLifeSec);
+      for (int h = 0; h < HOURS; h++) {
+        state.hours[h] = (float) (state.hours[h] * d);
+      }
+      state.hours[hour] += 1;
+      state.at = sec;
+    } else {
+      // Out of order: the histogram's clock stays; the old sign-in counts with its decayed weight.
+      state.hours[hour] += (float) DecayedCounts.decay(state.at - sec, binHalfLifeSec);
+    }
+    state.history.record(at);
+    return out;
+  }
+
+  private double share(State s, int hour, double total) {
+    double kernel =
+        0.25 * s.hours[Math.floorMod(hour - 1, HOURS)]
+            + 0.5 * s.hours[hour]
+            + 0.25 * s.hours[(hour + 1) % HOURS];
+    return (kernel + smoothing) / (total + HOURS * smoothing);
+  }
+}

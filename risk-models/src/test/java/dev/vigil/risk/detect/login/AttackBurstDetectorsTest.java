@@ -1,0 +1,185 @@
+package dev.vigil.risk.detect.login;
+
+import static dev.vigil.risk.detect.login.LoginFixture.MONDAY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.schema.AuthMethod;
+import dev.vigil.schema.LoginEvent;
+import dev.vigil.schema.LoginOutcome;
+import dev.vigil.schema.RiskFinding;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Brute force and MFA fatigue: bursts against one subject. */
+class AttackBurstDetectorsTest {
+
+  private static final Instant T = MONDAY.plusSeconds(9 * 3600);
+
+  private final LoginFixture fx = new LoginFixture();
+  private final LoginFixture.Runner bruteForce =
+      new LoginFixture.Runner(
+          List.of(new BruteForceDetector(DetectorSettings.defaults())),
+          DetectionContext.defaults());
+  private final LoginFixture.Runner mfa =
+      new LoginFixture.Runner(
+          List.of(new MfaFatigueDetector(DetectorSettings.defaults())),
+          DetectionContext.defaults());
+
+  private List<RiskFinding> failures(String subject, int n, long everySeconds, Instant from) {
+    List<RiskFinding> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.addAll(
+          bruteForce.run(
+              fx.login(subject, from.plusSeconds(i * everySeconds))
+                  .ip("198.51.100.66")
+                  .failed()
+                  .build()));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldFlagFailureBurstOnce() {
+    // When 14 failures arrive within 7 minutes
+    List<RiskFinding> findings = failures("alice", 14, 30, T);
+
+    // Then one medium finding is raised when the tenth arrives
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isEqualTo(40.0);
+              assertThat(f.getTactic()).isEqualTo("T1110");
+              assertThat(f.getSummary())
+                  .isEqualTo("10 failed sign-ins within 5 minutes (threshold 10 in 10 minutes).");
+              assertThat(f.getSourceEventIds()).hasSize(10);
+            });
+  }
+
+  @Test
+  void shouldFlagSuccessAfterManyFailuresHigh() {
+    // Given 8 failures within 4 minutes
+    failures("alice", 8, 30, T);
+
+    // When the password is finally right
+    LoginEvent success = fx.login("alice", T.plusSeconds(300)).ip("198.51.100.66").build();
+    List<RiskFinding> findings = bruteForce.run(success);
+
+    // Then a high finding names the failures and the success
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isGreaterThanOrEqualTo(75);
+              assertThat(f.getSummary()).startsWith("Successful sign-in after 8 failed attempts");
+              assertThat(f.getSourceEventIds()).hasSize(9).endsWith(success.getEventId());
+            });
+  }
+
+  @Test
+  void shouldNotFlagUserMistypingTwiceThenSucceeding() {
+    // Given two typos, a success, and the same on the next two mornings' lunch breaks
+    List<RiskFinding> findings = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      Instant at = T.plusSeconds(round * 1200L);
+      findings.addAll(failures("bob", 2, 10, at));
+      findings.addAll(bruteForce.run(fx.login("bob", at.plusSeconds(30)).build()));
+    }
+
+    // Then nothing fires: each success consumes its failures
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldNotFlagFailuresSpreadOverHours() {
+    // When 30 failures arrive one every 20 minutes, then a success
+    List<RiskFinding> findings = failures("carol", 30, 1200, T);
+    findings.addAll(bruteForce.run(fx.login("carol", T.plusSeconds(30 * 1200)).build()));
+
+    // Then nothing fires
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldIgnoreFailuresOlderThanWindow() {
+    // Given a success at 09:30
+    bruteForce.run(fx.login("dave", T.plusSeconds(1800)).build());
+
+    // When twelve delayed failures stamped 09:00 arrive
+    List<RiskFinding> findings = failures("dave", 12, 1, T);
+
+    // Then they are ignored
+    assertThat(findings).isEmpty();
+  }
+
+  private List<RiskFinding> prompts(
+      String subject, int n, long everySeconds, LoginOutcome outcome) {
+    List<RiskFinding> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.addAll(
+          mfa.run(
+              fx.login(subject, T.plusSeconds(i * everySeconds))
+                  .method(AuthMethod.MFA_PUSH)
+                  .outcome(outcome)
+                  .build()));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldFlagPushBombingThenApprovalHigh() {
+    // Given 6 denied push prompts within 5 minutes
+    List<RiskFinding> burst = prompts("alice", 6, 60, LoginOutcome.MFA_DENIED);
+
+    // When the seventh is approved
+    List<RiskFinding> approved =
+        mfa.run(fx.login("alice", T.plusSeconds(400)).method(AuthMethod.MFA_PUSH).build());
+
+    // Then a medium burst finding, then a high approval finding, both T1621
+    assertThat(burst)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isEqualTo(50.0);
+              assertThat(f.getTactic()).isEqualTo("T1621");
+            });
+    assertThat(approved)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isGreaterThanOrEqualTo(85);
+              assertThat(f.getSummary())
+                  .startsWith("MFA push approved after 6 denied or ignored prompts");
+              assertThat(f.getSourceEventIds()).hasSize(7);
+            });
+  }
+
+  @Test
+  void shouldNotFlagTwoMissedPromptsThenApproval() {
+    // Given two prompts that timed out while the phone was in a bag
+    List<RiskFinding> missed = prompts("bob", 2, 60, LoginOutcome.MFA_TIMEOUT);
+
+    // When the third is approved
+    List<RiskFinding> approved =
+        mfa.run(fx.login("bob", T.plusSeconds(180)).method(AuthMethod.MFA_PUSH).build());
+
+    // Then nothing fires
+    assertThat(missed).isEmpty();
+    assertThat(approved).isEmpty();
+  }
+
+  @Test
+  void shouldNotFlagPromptsSpreadOverTheDay() {
+    // When 8 prompts time out one per hour, then one is approved
+    List<RiskFinding> findings = prompts("carol", 8, 3600, LoginOutcome.MFA_TIMEOUT);
+    findings.addAll(
+        mfa.run(fx.login("carol", T.plusSeconds(8 * 3600)).method(AuthMethod.MFA_PUSH).build()));
+
+    // Then nothing fires
+    assertThat(findings).isEmpty();
+  }
+}
