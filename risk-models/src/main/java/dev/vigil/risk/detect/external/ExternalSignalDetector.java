@@ -53,8 +53,13 @@ public final class ExternalSignalDetector
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(6));
   }
 
-  /** No baseline: every signal stands on its own. */
-  public static final class State {}
+  /**
+   * No baseline, every signal stands on its own; only a count of signals seen (the codec cannot
+   * encode a class without fields).
+   */
+  public static final class State {
+    long signals;
+  }
 
   @Override
   public String id() {
@@ -73,6 +78,7 @@ public final class ExternalSignalDetector
 
   @Override
   public List<RiskFinding> observe(ExternalSignal signal, State state, DetectionContext context) {
+    state.signals++;
     double score = signal.getScore() != null ? signal.getScore() : scores.get(signal.getSeverity());
     Findings finding =
         Findings.finding(ID, signal.getSubjectId(), signal.getSubjectType(), signal.getTimestamp())
