@@ -1,0 +1,229 @@
+package dev.vigil.risk.detect.access;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.Findings;
+import dev.vigil.schema.AccessDecision;
+import dev.vigil.schema.AccessEvent;
+import dev.vigil.schema.AccessGrant;
+import dev.vigil.schema.GrantStatus;
+import dev.vigil.schema.RiskFinding;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Use of a just-in-time grant after it expired or was revoked, and allowed access without a grant
+ * to a resource whose only grants have all lapsed: an enforcement gap or a bypass (the "standing
+ * access after JIT elevation" checks of PAM products such as Entra PIM alerts).
+ *
+ * <p>The subject's grants are kept newest first up to a cap. A revocation carries no time of its
+ * own, so it takes effect from the subject's event-time watermark when the revocation is seen: an
+ * access stamped before that is not blamed on it.
+ */
+public final class ExpiredGrantDetector
+    implements Detector<AccessSignal, ExpiredGrantDetector.State> {
+
+  /** Detector id. */
+  public static final String ID = "access.expired-grant";
+
+  private static final int REPORTED = 8;
+
+  private final int capacity;
+  private final long graceMillis;
+  private final long repeatMillis;
+  private final Duration halfLife;
+
+  /**
+   * Reads {@code capacity} (16 grants), {@code grace} (2m clock-skew allowance after expiry),
+   * {@code repeat-interval} (1h: how long the same grant or resource is not reported again), {@code
+   * half-life} (12h).
+   */
+  public ExpiredGrantDetector(DetectorSettings settings) {
+    this.capacity = Math.max(1, settings.getInt(ID + ".capacity", 16));
+    this.graceMillis = settings.getDuration(ID + ".grace", Duration.ofMinutes(2)).toMillis();
+    this.repeatMillis =
+        settings.getDuration(ID + ".repeat-interval", Duration.ofHours(1)).toMillis();
+    this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
+  }
+
+  /**
+   * One grant as last seen; times in epoch milliseconds. Encoded as a positional array to stay
+   * small: new fields go at the end of the order.
+   */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({"grantId", "resource", "grantedAt", "expiresAt", "revokedFrom", "eventId"})
+  public static final class Grant {
+    String grantId;
+    int resource;
+    long grantedAt;
+    long expiresAt;
+    Long revokedFrom;
+    String eventId;
+
+    long revokedFrom() {
+      return revokedFrom == null ? Long.MAX_VALUE : revokedFrom;
+    }
+  }
+
+  /** The subject's recent grants, its event-time watermark and what was reported recently. */
+  public static final class State {
+    List<Grant> grants = new ArrayList<>();
+    long watermark = Long.MIN_VALUE;
+    RecencySet reported = new RecencySet();
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Class<State> stateType() {
+    return State.class;
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
+    long at = signal.timestamp().toEpochMilli();
+    if (signal.grant() != null) {
+      learn(signal.grant(), state);
+    }
+    state.watermark = Math.max(state.watermark, at);
+    AccessEvent event = signal.access();
+    if (event == null || event.getDecision() != AccessDecision.ALLOWED) {
+      return List.of();
+    }
+    if (event.getGrantId() != null) {
+      Grant g = find(state, event.getGrantId());
+      if (g == null) {
+        return List.of();
+      }
+      if (at >= g.revokedFrom()) {
+        return report(state, event, "g:" + g.grantId, g, "revoked");
+      }
+      if (at > g.expiresAt + graceMillis) {
+        return report(state, event, "g:" + g.grantId, g, "expired");
+      }
+      return List.of();
+    }
+    int resource = RecencySet.fingerprint(event.getResource());
+    Grant latest = null;
+    for (Grant g : state.grants) {
+      if (g.resource != resource) {
+        continue;
+      }
+      boolean covers = g.grantedAt <= at && at <= g.expiresAt + graceMillis && at < g.revokedFrom();
+      if (covers) {
+        return List.of();
+      }
+      if (g.grantedAt <= at && (latest == null || g.grantedAt > latest.grantedAt)) {
+        latest = g;
+      }
+    }
+    if (latest == null) {
+      return List.of();
+    }
+    return report(state, event, "r:" + event.getResource(), latest, "lapsed");
+  }
+
+  private void learn(AccessGrant grant, State state) {
+    Grant g = find(state, grant.getGrantId());
+    if (g == null) {
+      g = new Grant();
+      g.grantId = grant.getGrantId();
+      g.resource = RecencySet.fingerprint(grant.getResource());
+      g.grantedAt = grant.getGrantedAt().toEpochMilli();
+      g.expiresAt = grant.getExpiresAt().toEpochMilli();
+      g.eventId = grant.getEventId();
+      state.grants.add(g);
+      state.grants.sort((a, b) -> Long.compare(b.grantedAt, a.grantedAt));
+      while (state.grants.size() > capacity) {
+        state.grants.remove(state.grants.size() - 1);
+      }
+    } else {
+      g.expiresAt = Math.min(g.expiresAt, grant.getExpiresAt().toEpochMilli());
+    }
+    if (grant.getStatus() == GrantStatus.REVOKED && g.revokedFrom == null) {
+      // No revocation time in the record: effective from what this subject has seen so far.
+      g.revokedFrom = Math.max(state.watermark, g.grantedAt);
+    } else if (grant.getStatus() == GrantStatus.EXPIRED) {
+      g.expiresAt = Math.min(g.expiresAt, Math.max(state.watermark, g.grantedAt));
+    }
+  }
+
+  private static Grant find(State state, String grantId) {
+    for (Grant g : state.grants) {
+      if (g.grantId.equals(grantId)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  private List<RiskFinding> report(
+      State state, AccessEvent event, String what, Grant grant, String kind) {
+    int key = RecencySet.fingerprint(what);
+    int minute = RecencySet.minute(event.getTimestamp().toEpochMilli());
+    int previous = state.reported.lastSeen(key);
+    if (previous != Integer.MIN_VALUE && (long) (minute - previous) * 60_000L < repeatMillis) {
+      return List.of();
+    }
+    state.reported.touch(key, minute, REPORTED);
+    long at = event.getTimestamp().toEpochMilli();
+    long since = kind.equals("revoked") ? grant.revokedFrom() : grant.expiresAt;
+    long minutesLate = Math.max(0, Math.round((at - since) / 60_000.0));
+    String summary =
+        switch (kind) {
+          case "revoked" ->
+              String.format(
+                  Locale.ROOT,
+                  "Accessed %s with grant %s, which was revoked (%d minutes before this access).",
+                  event.getResource(),
+                  grant.grantId,
+                  minutesLate);
+          case "expired" ->
+              String.format(
+                  Locale.ROOT,
+                  "Accessed %s with grant %s %d minutes after it expired at %s.",
+                  event.getResource(),
+                  grant.grantId,
+                  minutesLate,
+                  Instant.ofEpochMilli(grant.expiresAt));
+          default ->
+              String.format(
+                  Locale.ROOT,
+                  "Was allowed to access %s without a grant although its only just-in-time grant"
+                      + " (%s) lapsed %d minutes earlier.",
+                  event.getResource(),
+                  grant.grantId,
+                  minutesLate);
+        };
+    double score = kind.equals("revoked") ? 70 : kind.equals("expired") ? 60 : 45;
+    return List.of(
+        Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
+            .score(score)
+            .confidence(kind.equals("lapsed") ? 0.6 : 0.85)
+            .halfLife(halfLife)
+            .summary(summary)
+            .evidence("grantId", grant.grantId)
+            .evidence("grantState", kind)
+            .evidence("grantedAt", Instant.ofEpochMilli(grant.grantedAt))
+            .evidence("expiresAt", Instant.ofEpochMilli(grant.expiresAt))
+            .evidence("resource", event.getResource())
+            .evidence("minutesLate", minutesLate)
+            .sourceEvents(grant.eventId, event.getEventId())
+            .tactic("T1078")
+            .build());
+  }
+}

@@ -1,0 +1,259 @@
+package dev.vigil.risk.detect.access;
+
+import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.Findings;
+import dev.vigil.schema.AccessDecision;
+import dev.vigil.schema.AccessEvent;
+import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.Sensitivity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * First access by a subject to a resource it has never used (Defender for Cloud Apps "unusual file
+ * access", Elastic "first time seen" rules), after a learning period. A burst of first-time
+ * accesses to CONFIDENTIAL or RESTRICTED resources within a short window is reported once, more
+ * strongly, as {@value #BULK_ID} (insider bulk collection).
+ *
+ * <p>Known resources are kept as fingerprints in a capped set with least-recently-used eviction;
+ * the daily rate of new resources is an EWMA, used to state the usual range and to raise the bulk
+ * threshold for subjects that routinely meet new resources.
+ */
+public final class FirstResourceDetector
+    implements Detector<AccessSignal, FirstResourceDetector.State> {
+
+  /** Detector id. */
+  public static final String ID = "access.first-resource";
+
+  /** Id of the findings for a burst of first-time sensitive accesses. */
+  public static final String BULK_ID = "access.bulk-sensitive";
+
+  private static final int BURST_EVENT_IDS = 8;
+  private static final double DAILY_ALPHA = 0.1;
+
+  private final int capacity;
+  private final long learningMillis;
+  private final long learningMinAccesses;
+  private final long bulkWindowMillis;
+  private final int bulkMinCount;
+  private final double bulkBaselineMultiplier;
+  private final boolean includeInternal;
+  private final Duration halfLife;
+  private final Duration bulkHalfLife;
+
+  /**
+   * Reads {@code capacity} (128 resources), {@code learning-period} (7d), {@code
+   * learning-min-accesses} (30), {@code include-internal} (true: INTERNAL resources give a weak
+   * finding too), {@code bulk-window} (10m), {@code bulk-min-count} (20), {@code
+   * bulk-baseline-multiplier} (3: the bulk threshold is at least this times the usual daily upper
+   * rate of new sensitive resources), {@code half-life} (12h), {@code bulk-half-life} (24h).
+   */
+  public FirstResourceDetector(DetectorSettings settings) {
+    this.capacity = settings.getInt(ID + ".capacity", 128);
+    this.learningMillis =
+        settings.getDuration(ID + ".learning-period", Duration.ofDays(7)).toMillis();
+    this.learningMinAccesses = settings.getInt(ID + ".learning-min-accesses", 30);
+    this.includeInternal = settings.getBoolean(ID + ".include-internal", true);
+    this.bulkWindowMillis =
+        settings.getDuration(ID + ".bulk-window", Duration.ofMinutes(10)).toMillis();
+    this.bulkMinCount = Math.max(2, settings.getInt(ID + ".bulk-min-count", 20));
+    this.bulkBaselineMultiplier = settings.getDouble(ID + ".bulk-baseline-multiplier", 3);
+    this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
+    this.bulkHalfLife = settings.getDuration(ID + ".bulk-half-life", Duration.ofHours(24));
+  }
+
+  /** Known resources, learning progress, daily new-resource rates and the current burst. */
+  public static final class State {
+    long firstAt = Long.MAX_VALUE;
+    long accesses;
+    RecencySet resources = new RecencySet();
+    long day = Long.MIN_VALUE;
+    int newToday;
+    int newSensitiveToday;
+    Ewma newPerDay = new Ewma();
+    Ewma newSensitivePerDay = new Ewma();
+    long[] burst = new long[0];
+    List<String> burstEventIds = new ArrayList<>();
+    long bulkFiredAt = Long.MIN_VALUE;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Class<State> stateType() {
+    return State.class;
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
+    AccessEvent event = signal.access();
+    if (event == null || event.getDecision() != AccessDecision.ALLOWED) {
+      return List.of();
+    }
+    long at = event.getTimestamp().toEpochMilli();
+    boolean learned =
+        state.accesses >= learningMinAccesses
+            && state.firstAt != Long.MAX_VALUE
+            && at - state.firstAt >= learningMillis;
+    state.firstAt = Math.min(state.firstAt, at);
+    state.accesses++;
+    boolean current = rollDay(state, at);
+    boolean isNew =
+        state.resources.touch(
+            RecencySet.fingerprint(event.getResource()), RecencySet.minute(at), capacity);
+    if (!isNew) {
+      return List.of();
+    }
+    boolean sensitive = sensitive(event.getSensitivity());
+    // The usual range is read before today's count moves it.
+    String usual = state.newPerDay.usualRange();
+    String usualSensitive = state.newSensitivePerDay.usualRange();
+    double usualSensitiveHigh =
+        state.newSensitivePerDay.mean + 2 * Math.sqrt(Math.max(state.newSensitivePerDay.var, 0));
+    if (current) {
+      state.newToday++;
+      if (sensitive) {
+        state.newSensitiveToday++;
+      }
+    }
+    if (!learned) {
+      return List.of();
+    }
+    List<RiskFinding> findings = new ArrayList<>();
+    boolean inBulk = false;
+    if (sensitive) {
+      addToBurst(state, at, event.getEventId());
+      int count = countInWindow(state.burst, at);
+      int threshold =
+          Math.min(
+              2 * bulkMinCount,
+              Math.max(bulkMinCount, (int) Math.ceil(bulkBaselineMultiplier * usualSensitiveHigh)));
+      inBulk = state.bulkFiredAt != Long.MIN_VALUE && at - state.bulkFiredAt < bulkWindowMillis;
+      if (count >= threshold && !inBulk) {
+        state.bulkFiredAt = at;
+        findings.add(bulk(event, state, count, usualSensitive));
+        inBulk = true;
+      }
+    }
+    if (!inBulk
+        && (sensitive || includeInternal && event.getSensitivity() == Sensitivity.INTERNAL)) {
+      findings.add(first(event, usual));
+    }
+    return findings;
+  }
+
+  /** Advances the daily counters; returns false for an event of an earlier day (late). */
+  private static boolean rollDay(State state, long at) {
+    long day = Math.floorDiv(at, 86_400_000L);
+    if (state.day == Long.MIN_VALUE) {
+      state.day = day;
+      return true;
+    }
+    if (day < state.day) {
+      return false;
+    }
+    if (day > state.day) {
+      state.newPerDay.update(state.newToday, DAILY_ALPHA);
+      state.newSensitivePerDay.update(state.newSensitiveToday, DAILY_ALPHA);
+      state.newPerDay.updateZeros(day - state.day - 1, DAILY_ALPHA, 60);
+      state.newSensitivePerDay.updateZeros(day - state.day - 1, DAILY_ALPHA, 60);
+      state.day = day;
+      state.newToday = 0;
+      state.newSensitiveToday = 0;
+    }
+    return true;
+  }
+
+  private void addToBurst(State state, long at, String eventId) {
+    long[] kept =
+        Arrays.stream(state.burst).filter(t -> t > at - bulkWindowMillis || t > at).toArray();
+    if (kept.length == 0) {
+      state.burstEventIds.clear();
+    }
+    // Keep at most what the highest threshold needs; the newest times matter for later windows.
+    long[] next = Arrays.copyOf(kept, kept.length + 1);
+    next[kept.length] = at;
+    Arrays.sort(next);
+    int cap = 2 * bulkMinCount;
+    state.burst =
+        next.length > cap ? Arrays.copyOfRange(next, next.length - cap, next.length) : next;
+    state.burstEventIds.add(eventId);
+    while (state.burstEventIds.size() > BURST_EVENT_IDS) {
+      state.burstEventIds.remove(0);
+    }
+  }
+
+  private int countInWindow(long[] times, long at) {
+    int n = 0;
+    for (long t : times) {
+      if (t > at - bulkWindowMillis && t <= at) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private RiskFinding first(AccessEvent event, String usual) {
+    Sensitivity s = event.getSensitivity();
+    double score = s == Sensitivity.RESTRICTED ? 50 : s == Sensitivity.CONFIDENTIAL ? 35 : 12;
+    return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
+        .score(score)
+        .confidence(s == Sensitivity.INTERNAL ? 0.5 : 0.7)
+        .halfLife(halfLife)
+        .summary(
+            String.format(
+                Locale.ROOT,
+                "Accessed %s resource %s for the first time (usual: %s new resources a day).",
+                s.name().toLowerCase(Locale.ROOT),
+                event.getResource(),
+                usual))
+        .evidence("resource", event.getResource())
+        .evidence("sensitivity", s)
+        .evidence("action", event.getAction())
+        .evidence("usualNewPerDay", usual)
+        .sourceEvents(event.getEventId())
+        .tactic(s == Sensitivity.INTERNAL ? null : "T1213")
+        .build();
+  }
+
+  private RiskFinding bulk(AccessEvent event, State state, int count, String usual) {
+    long minutes = Math.max(1, Math.round(bulkWindowMillis / 60_000.0));
+    return Findings.finding(
+            BULK_ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
+        .score(Math.min(90, 65 + count / 4.0))
+        .confidence(0.8)
+        .halfLife(bulkHalfLife)
+        .summary(
+            String.format(
+                Locale.ROOT,
+                "Accessed %d confidential or restricted resources in %d minutes that it had never"
+                    + " accessed before (usual: %s new sensitive resources a day).",
+                count,
+                minutes,
+                usual))
+        .evidence("count", count)
+        .evidence("windowMinutes", minutes)
+        .evidence("lastResource", event.getResource())
+        .evidence("usualNewSensitivePerDay", usual)
+        .sourceEvents(state.burstEventIds)
+        .tactic("T1530")
+        .build();
+  }
+
+  private static boolean sensitive(Sensitivity s) {
+    return s == Sensitivity.CONFIDENTIAL || s == Sensitivity.RESTRICTED;
+  }
+}

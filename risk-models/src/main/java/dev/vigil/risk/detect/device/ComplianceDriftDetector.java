@@ -1,0 +1,173 @@
+package dev.vigil.risk.detect.device;
+
+import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.Findings;
+import dev.vigil.risk.detect.KeyScope;
+import dev.vigil.schema.DevicePosture;
+import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.SubjectType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A device whose posture got worse between two reports (CAEP device-compliance-change, Defender for
+ * Endpoint "tamper protection" / "sensor stopped" alerts): a control switched off rather than a
+ * device that was never compliant. EDR turned off is the classic defence-evasion step (T1562.001)
+ * and scores highest. The outdated-patches issue alone is a matter of time passing, not an action,
+ * and is left to {@code device.non-compliant}. Reported to the device's recent users; when nobody
+ * used it recently, to the device itself (subject type DEVICE).
+ */
+public final class ComplianceDriftDetector
+    implements Detector<DeviceSignal, ComplianceDriftDetector.State> {
+
+  /** Detector id. */
+  public static final String ID = "device.compliance-drift";
+
+  private final int maxPatchAgeDays;
+  private final long inUseMillis;
+  private final int userCapacity;
+  private final Duration halfLife;
+
+  /**
+   * Reads {@code max-patch-age-days} (30), {@code in-use-window} (3d), {@code user-capacity} (8),
+   * {@code half-life} (24h).
+   */
+  public ComplianceDriftDetector(DetectorSettings settings) {
+    this.maxPatchAgeDays = settings.getInt(ID + ".max-patch-age-days", 30);
+    this.inUseMillis = settings.getDuration(ID + ".in-use-window", Duration.ofDays(3)).toMillis();
+    this.userCapacity = settings.getInt(ID + ".user-capacity", 8);
+    this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(24));
+  }
+
+  /** The latest posture's issues (null before the first report) and the device's users. */
+  public static final class State {
+    DeviceUsers users = new DeviceUsers();
+    long postureAt = Long.MIN_VALUE;
+    Integer issues;
+    String postureEventId;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public KeyScope scope() {
+    return KeyScope.DEVICE;
+  }
+
+  @Override
+  public Class<State> stateType() {
+    return State.class;
+  }
+
+  @Override
+  public State newState() {
+    return new State();
+  }
+
+  @Override
+  public List<RiskFinding> observe(DeviceSignal signal, State state, DetectionContext context) {
+    if (signal.usage() != null) {
+      state.users.record(signal.usage(), userCapacity);
+      return List.of();
+    }
+    DevicePosture p = signal.posture();
+    if (p == null || p.getTimestamp().toEpochMilli() < state.postureAt) {
+      return List.of();
+    }
+    Integer previous = state.issues;
+    String previousEventId = state.postureEventId;
+    long previousAt = state.postureAt;
+    int now = PostureIssue.of(p, maxPatchAgeDays);
+    state.issues = now;
+    state.postureAt = p.getTimestamp().toEpochMilli();
+    state.postureEventId = p.getEventId();
+    if (previous == null) {
+      return List.of();
+    }
+    int appeared = now & ~previous & ~PostureIssue.OS_PATCH_AGE.bit();
+    if (appeared == 0) {
+      return List.of();
+    }
+    double score = score(appeared);
+    if (previous != 0) {
+      score *= 0.8; // It was already non-compliant: a worsening, not a fall from grace.
+    }
+    List<DeviceUsers.User> users = state.users.around(state.postureAt, inUseMillis);
+    List<RiskFinding> findings = new ArrayList<>();
+    if (users.isEmpty()) {
+      findings.add(
+          finding(p, p.getDeviceId(), SubjectType.DEVICE, null, appeared, previous, score)
+              .sourceEvents(previousEventId, p.getEventId())
+              .evidence("previousPostureAt", Instant.ofEpochMilli(previousAt))
+              .build());
+    }
+    for (DeviceUsers.User u : users) {
+      findings.add(
+          finding(p, u.subjectId, u.subjectType, u.eventId, appeared, previous, score)
+              .sourceEvents(previousEventId, p.getEventId(), u.eventId)
+              .evidence("previousPostureAt", Instant.ofEpochMilli(previousAt))
+              .build());
+    }
+    return findings;
+  }
+
+  private static double score(int appeared) {
+    double score = 0;
+    for (PostureIssue i : PostureIssue.in(appeared)) {
+      double s =
+          switch (i) {
+            case EDR_NOT_RUNNING -> 80;
+            case JAILBROKEN -> 75;
+            case UNMANAGED, DISK_NOT_ENCRYPTED -> 60;
+            case FIREWALL_OFF -> 50;
+            case SCREEN_LOCK_OFF -> 20;
+            case OS_PATCH_AGE -> 0;
+          };
+      score = Math.max(score, s);
+    }
+    // Several controls off at once is worse than one.
+    return Math.min(95, score + 5 * (PostureIssue.in(appeared).size() - 1));
+  }
+
+  private Findings finding(
+      DevicePosture p,
+      String subjectId,
+      SubjectType type,
+      String usageEventId,
+      int appeared,
+      int previous,
+      double score) {
+    boolean edr = (appeared & PostureIssue.EDR_NOT_RUNNING.bit()) != 0;
+    boolean firewall = (appeared & PostureIssue.FIREWALL_OFF.bit()) != 0;
+    String who =
+        type == SubjectType.DEVICE
+            ? "Device " + p.getDeviceId()
+            : "Device " + p.getDeviceId() + " in use";
+    return Findings.finding(ID, subjectId, type, p.getTimestamp())
+        .score(score)
+        .confidence(0.85)
+        .halfLife(halfLife)
+        .summary(
+            String.format(
+                Locale.ROOT,
+                "%s went from %s to %s.",
+                who,
+                previous == 0
+                    ? "compliant"
+                    : "partly compliant (" + PostureIssue.describe(previous) + ")",
+                PostureIssue.describe(appeared)))
+        .evidence("deviceId", p.getDeviceId())
+        .evidence("newIssues", PostureIssue.describe(appeared))
+        .evidence("previousIssues", previous == 0 ? "none" : PostureIssue.describe(previous))
+        .evidence("source", p.getSource())
+        .tactic(edr ? "T1562.001" : firewall ? "T1562.004" : null);
+  }
+}

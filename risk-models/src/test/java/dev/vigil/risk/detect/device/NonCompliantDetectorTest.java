@@ -1,0 +1,94 @@
+package dev.vigil.risk.detect.device;
+
+import static dev.vigil.risk.detect.device.DeviceFixtures.MONDAY;
+import static dev.vigil.risk.detect.device.DeviceFixtures.compliant;
+import static dev.vigil.risk.detect.device.DeviceFixtures.usedBy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.schema.RiskFinding;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NonCompliantDetectorTest {
+
+  private final DeviceFixtures.Device laptop =
+      new DeviceFixtures.Device(List.of(new NonCompliantDetector(DetectorSettings.defaults())));
+
+  @Test
+  void shouldStayQuietForDeviceThatWasAlwaysCompliant() {
+    // When: hourly reports and daily use for a week
+    for (int h = 0; h < 24 * 7; h++) {
+      laptop.feed(compliant(MONDAY.plus(Duration.ofHours(h))));
+      if (h % 24 == 9) {
+        laptop.feed(usedBy("alice", MONDAY.plus(Duration.ofHours(h))));
+      }
+    }
+
+    // Then
+    assertThat(laptop.findings).isEmpty();
+  }
+
+  @Test
+  void shouldReportToEachUserWhatIsWrongWithTheDevice() {
+    // Given
+    laptop.feed(usedBy("alice", MONDAY.plus(Duration.ofHours(8))));
+    laptop.feed(usedBy("bob", MONDAY.plus(Duration.ofHours(9))));
+
+    // When
+    List<RiskFinding> findings =
+        laptop.feed(
+            compliant(MONDAY.plus(Duration.ofHours(10)))
+                .setDiskEncrypted(false)
+                .setOsPatchAgeDays(75));
+
+    // Then
+    assertThat(findings).extracting(RiskFinding::getSubjectId).containsExactly("bob", "alice");
+    assertThat(findings.get(0).getSummary())
+        .isEqualTo(
+            "Used device dev-laptop-42, which fails compliance: disk not encrypted, OS security"
+                + " patches too old (patches 75 days old, limit 30).");
+    assertThat(findings.get(0).getScore()).isBetween(40.0, 50.0);
+  }
+
+  @Test
+  void shouldScoreJailbrokenDeviceWithoutEdrHigherThanOldPatches() {
+    // Given
+    laptop.feed(usedBy("alice", MONDAY));
+
+    // When
+    double patches =
+        laptop.feed(compliant(MONDAY.plusSeconds(60)).setOsPatchAgeDays(45)).get(0).getScore();
+    double jailbroken =
+        laptop
+            .feed(compliant(MONDAY.plusSeconds(120)).setJailbroken(true).setEdrRunning(false))
+            .get(0)
+            .getScore();
+
+    // Then
+    assertThat(patches).isEqualTo(20.0);
+    assertThat(jailbroken).isGreaterThan(75.0);
+  }
+
+  @Test
+  void shouldNotReportUnusedDeviceButReportWhenSomeoneStartsUsingIt() {
+    // Given
+    laptop.feed(compliant(MONDAY).setEdrRunning(false));
+    assertThat(laptop.findings).isEmpty();
+
+    // When
+    laptop.feed(usedBy("carol", MONDAY.plus(Duration.ofHours(1))));
+    laptop.feed(usedBy("carol", MONDAY.plus(Duration.ofHours(2))));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(3))).setEdrRunning(false));
+
+    // Then: once, not on every usage or identical report
+    assertThat(laptop.findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getSubjectId()).isEqualTo("carol");
+              assertThat(f.getSummary()).contains("EDR agent not running");
+            });
+  }
+}
