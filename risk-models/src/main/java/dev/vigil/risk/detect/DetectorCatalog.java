@@ -1,7 +1,10 @@
 package dev.vigil.risk.detect;
 
-import dev.vigil.risk.detect.login.ImpossibleTravelDetector;
-import dev.vigil.schema.LoginEvent;
+import dev.vigil.risk.detect.access.AccessDetectors;
+import dev.vigil.risk.detect.device.DeviceDetectors;
+import dev.vigil.risk.detect.external.ExternalDetectors;
+import dev.vigil.risk.detect.login.LoginDetectors;
+import dev.vigil.risk.detect.network.NetworkDetectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +27,11 @@ public final class DetectorCatalog {
   /** The built-in detectors with parameters from settings. */
   public static DetectorCatalog defaults(DetectorSettings settings) {
     DetectorCatalog catalog = new DetectorCatalog();
-    catalog.register(LoginEvent.class, new ImpossibleTravelDetector(settings));
+    LoginDetectors.registerDefaults(catalog, settings);
+    AccessDetectors.registerDefaults(catalog, settings);
+    DeviceDetectors.registerDefaults(catalog, settings);
+    NetworkDetectors.registerDefaults(catalog, settings);
+    ExternalDetectors.registerDefaults(catalog, settings);
     return catalog;
   }
 

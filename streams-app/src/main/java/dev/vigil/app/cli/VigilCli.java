@@ -93,6 +93,8 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
 
   /** Runs the CLI and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    Runners.pipeline(new dev.vigil.app.VigilRun());
+    Runners.demo(new dev.vigil.app.demo.VigilDemo());
     System.exit(
         execute(
             System.getenv(),

@@ -5,9 +5,16 @@ import dev.vigil.risk.detect.BaselineBundle;
 import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.schema.RiskFinding;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -22,24 +29,51 @@ final class DetectionProcessor<E> implements Processor<String, E, String, RiskFi
   private final DetectionEngine<E> engine;
   private final DetectionContext detection;
   private final VigilMetrics metrics;
+  private final Tick<E> tick;
   private ProcessorContext<String, RiskFinding> context;
   private KeyValueStore<String, BaselineBundle> store;
+
+  /**
+   * A signal made for every key on a wall-clock schedule, for what must be noticed when nothing
+   * arrives (stale device posture).
+   *
+   * @param <E> the event type
+   * @param interval how often
+   * @param signal the signal for a key at a time
+   */
+  record Tick<E>(Duration interval, BiFunction<String, Instant, E> signal) {}
 
   DetectionProcessor(
       String storeName,
       DetectionEngine<E> engine,
       DetectionContext detection,
-      VigilMetrics metrics) {
+      VigilMetrics metrics,
+      Tick<E> tick) {
     this.storeName = storeName;
     this.engine = engine;
     this.detection = detection;
     this.metrics = metrics;
+    this.tick = tick;
   }
 
   @Override
   public void init(ProcessorContext<String, RiskFinding> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    if (tick != null) {
+      context.schedule(tick.interval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+  }
+
+  private void onTick(long wallClockMillis) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, BaselineBundle> it = store.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    Instant now = Instant.ofEpochMilli(wallClockMillis);
+    for (String key : keys) {
+      observe(key, tick.signal().apply(key, now), wallClockMillis);
+    }
   }
 
   @Override
@@ -47,15 +81,19 @@ final class DetectionProcessor<E> implements Processor<String, E, String, RiskFi
     if (record.key() == null || record.value() == null) {
       return;
     }
-    BaselineBundle bundle = store.get(record.key());
+    observe(record.key(), record.value(), record.timestamp());
+  }
+
+  private void observe(String key, E event, long timestamp) {
+    BaselineBundle bundle = store.get(key);
     if (bundle == null) {
       bundle = new BaselineBundle();
     }
-    var findings = engine.observe(record.value(), bundle, detection);
-    store.put(record.key(), bundle);
+    var findings = engine.observe(event, bundle, detection);
+    store.put(key, bundle);
     for (RiskFinding finding : findings) {
       metrics.finding(finding.getDetectorId());
-      context.forward(record.withKey(finding.getSubjectId()).withValue(finding));
+      context.forward(new Record<>(finding.getSubjectId(), finding, timestamp));
     }
   }
 }

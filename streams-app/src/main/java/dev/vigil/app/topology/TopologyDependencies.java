@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param policy the policy in force, updated from the policy topic
  * @param decayInterval how often risk is recomputed as time passes (wall clock)
  * @param metrics Vigil's meters
+ * @param deviceCheckInterval how often devices are checked for stale posture (wall clock)
  */
 public record TopologyDependencies(
     DetectorCatalog catalog,
@@ -23,4 +24,17 @@ public record TopologyDependencies(
     FusionSettings fusion,
     PolicyHolder policy,
     Duration decayInterval,
-    VigilMetrics metrics) {}
+    VigilMetrics metrics,
+    Duration deviceCheckInterval) {
+
+  /** Dependencies with a device check every five minutes. */
+  public TopologyDependencies(
+      DetectorCatalog catalog,
+      DetectionContext detection,
+      FusionSettings fusion,
+      PolicyHolder policy,
+      Duration decayInterval,
+      VigilMetrics metrics) {
+    this(catalog, detection, fusion, policy, decayInterval, metrics, Duration.ofMinutes(5));
+  }
+}

@@ -6,10 +6,14 @@ import dev.vigil.risk.detect.BaselineBundle;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.KeyScope;
+import dev.vigil.risk.detect.access.AccessSignal;
+import dev.vigil.risk.detect.device.DeviceSignal;
 import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
 import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.risk.validate.SignalValidator;
+import dev.vigil.schema.AccessEvent;
+import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.ExternalSignal;
 import dev.vigil.schema.LoginEvent;
@@ -61,7 +65,6 @@ public final class VigilTopology {
     detect(
             builder,
             logins,
-            topics.login(),
             "login",
             LoginEvent.class,
             LoginEvent::getEventId,
@@ -79,7 +82,6 @@ public final class VigilTopology {
       detect(
               builder,
               byIp,
-              topics.login(),
               "login",
               LoginEvent.class,
               LoginEvent::getEventId,
@@ -88,12 +90,39 @@ public final class VigilTopology {
           .ifPresent(findings::add);
     }
 
+    KStream<String, AccessEvent> accesses =
+        signal(builder, topics.access(), "access", SignalValidator::check);
+    KStream<String, AccessGrant> grants =
+        signal(builder, topics.grants(), "grant", SignalValidator::check);
+    // Access detectors also need the subject's sign-ins (sessions, devices) and JIT grants.
+    KStream<String, AccessSignal> accessSignals =
+        accesses
+            .mapValues(AccessSignal::ofAccess, Named.as("access-as-signal"))
+            .merge(
+                grants.mapValues(AccessSignal::ofGrant, Named.as("grant-as-signal")),
+                Named.as("merge-access-grant"))
+            .merge(
+                logins.mapValues(AccessSignal::ofLogin, Named.as("login-as-access-signal")),
+                Named.as("merge-access-login"));
+    detect(
+            builder,
+            accessSignals,
+            "access",
+            AccessSignal.class,
+            AccessSignal::eventId,
+            KeyScope.SUBJECT,
+            deps)
+        .ifPresent(findings::add);
+
+    if (!deps.catalog().detectors(DeviceSignal.class, KeyScope.DEVICE).isEmpty()) {
+      findings.add(deviceFindings(builder, topics, logins, accesses, deps));
+    }
+
     KStream<String, NetworkFlow> flows =
         signal(builder, topics.networkFlow(), "network-flow", SignalValidator::check);
     detect(
             builder,
             flows,
-            topics.networkFlow(),
             "network",
             NetworkFlow.class,
             NetworkFlow::getEventId,
@@ -106,7 +135,6 @@ public final class VigilTopology {
     detect(
             builder,
             external,
-            topics.external(),
             "external",
             ExternalSignal.class,
             ExternalSignal::getEventId,
@@ -129,6 +157,52 @@ public final class VigilTopology {
     return builder.build();
   }
 
+  /**
+   * Device posture keyed by device, joined with who uses each device: sign-ins and accesses are
+   * re-keyed by device so posture findings can fan out to the device's current users.
+   */
+  private static KStream<String, RiskFinding> deviceFindings(
+      StreamsBuilder builder,
+      Topics topics,
+      KStream<String, LoginEvent> logins,
+      KStream<String, AccessEvent> accesses,
+      TopologyDependencies deps) {
+    KStream<String, DeviceSignal> posture =
+        signal(builder, topics.devicePosture(), "device-posture", SignalValidator::check)
+            .mapValues(DeviceSignal::ofPosture, Named.as("posture-as-signal"));
+    KStream<String, DeviceSignal> loginUsage =
+        logins
+            .filter((k, v) -> DeviceSignal.fromLogin(v).isPresent(), Named.as("login-with-device"))
+            .selectKey((k, v) -> v.getDeviceId(), Named.as("login-key-by-device"))
+            .repartition(
+                Repartitioned.with(topics.login().keySerde(), topics.login().valueSerde())
+                    .withName("login-by-device"))
+            .mapValues(v -> DeviceSignal.fromLogin(v).orElseThrow(), Named.as("login-as-usage"));
+    KStream<String, DeviceSignal> accessUsage =
+        accesses
+            .filter(
+                (k, v) -> DeviceSignal.fromAccess(v).isPresent(), Named.as("access-with-device"))
+            .selectKey((k, v) -> v.getDeviceId(), Named.as("access-key-by-device"))
+            .repartition(
+                Repartitioned.with(topics.access().keySerde(), topics.access().valueSerde())
+                    .withName("access-by-device"))
+            .mapValues(v -> DeviceSignal.fromAccess(v).orElseThrow(), Named.as("access-as-usage"));
+    KStream<String, DeviceSignal> signals =
+        posture
+            .merge(loginUsage, Named.as("merge-posture-login-usage"))
+            .merge(accessUsage, Named.as("merge-posture-access-usage"));
+    return detect(
+            builder,
+            signals,
+            "device",
+            DeviceSignal.class,
+            DeviceSignal::eventId,
+            KeyScope.DEVICE,
+            deps,
+            new DetectionProcessor.Tick<>(deps.deviceCheckInterval(), DeviceSignal::ofCheck))
+        .orElseThrow();
+  }
+
   private static <V> KStream<String, V> signal(
       StreamsBuilder builder,
       Topic<String, V> topic,
@@ -143,12 +217,23 @@ public final class VigilTopology {
   private static <E> Optional<KStream<String, RiskFinding>> detect(
       StreamsBuilder builder,
       KStream<String, E> stream,
-      Topic<String, ?> source,
       String family,
       Class<E> eventType,
       Function<E, String> eventId,
       KeyScope scope,
       TopologyDependencies deps) {
+    return detect(builder, stream, family, eventType, eventId, scope, deps, null);
+  }
+
+  private static <E> Optional<KStream<String, RiskFinding>> detect(
+      StreamsBuilder builder,
+      KStream<String, E> stream,
+      String family,
+      Class<E> eventType,
+      Function<E, String> eventId,
+      KeyScope scope,
+      TopologyDependencies deps,
+      DetectionProcessor.Tick<E> tick) {
     List<Detector<E, ?>> detectors = deps.catalog().detectors(eventType, scope);
     if (detectors.isEmpty()) {
       return Optional.empty();
@@ -162,7 +247,7 @@ public final class VigilTopology {
     DetectionEngine<E> engine = new DetectionEngine<>(detectors, eventId);
     return Optional.of(
         stream.process(
-            () -> new DetectionProcessor<>(store, engine, deps.detection(), deps.metrics()),
+            () -> new DetectionProcessor<>(store, engine, deps.detection(), deps.metrics(), tick),
             Named.as(family + "-" + scope.name().toLowerCase().replace('_', '-') + "-detectors"),
             store));
   }
