@@ -11,6 +11,7 @@ import dev.vigil.schema.AccessEvent;
 import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.GrantStatus;
 import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.Sensitivity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import java.util.Locale;
  * Use of a just-in-time grant after it expired or was revoked, and allowed access without a grant
  * to a resource whose only grants have all lapsed: an enforcement gap or a bypass (the "standing
  * access after JIT elevation" checks of PAM products such as Entra PIM alerts).
+ *
+ * <p>Scores: revoked 70, expired 60, lapsed (no grant at all) 45; 15 more when the access writes or
+ * touches restricted data, so using an expired privileged grant reaches medium risk on its own.
  *
  * <p>The subject's grants are kept newest first up to a cap. A revocation carries no time of its
  * own, so it takes effect from the subject's event-time watermark when the revocation is seen: an
@@ -210,6 +214,12 @@ public final class ExpiredGrantDetector
                   minutesLate);
         };
     double score = kind.equals("revoked") ? 70 : kind.equals("expired") ? 60 : 45;
+    boolean privileged =
+        event.getSensitivity() == Sensitivity.RESTRICTED
+            || !"read".equalsIgnoreCase(String.valueOf(event.getAction()));
+    if (privileged) {
+      score += 15; // Writing, or touching restricted data, on a lapsed elevation.
+    }
     return List.of(
         Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
             .score(score)

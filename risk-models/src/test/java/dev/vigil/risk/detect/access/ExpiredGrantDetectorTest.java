@@ -50,13 +50,31 @@ class ExpiredGrantDetectorTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.getScore()).isEqualTo(60.0);
+              assertThat(f.getScore()).isEqualTo(75.0);
+              assertThat(f.getScore() * f.getConfidence()).isGreaterThanOrEqualTo(40);
               assertThat(f.getSummary())
                   .isEqualTo(
                       "Accessed /prod/db/customers with grant g-1 90 minutes after it expired at"
                           + " 2025-03-03T10:00:00Z.");
               assertThat(f.getSourceEventIds()).hasSize(2);
             });
+  }
+
+  @Test
+  void shouldScoreAPlainReadOnAnExpiredGrantLowerThanAWrite() {
+    // Given
+    alice.feed(grant("g-1", DB, nine, Duration.ofHours(1)));
+    alice.feed(grant("g-2", "/prod/db/orders", nine, Duration.ofHours(1)));
+
+    // When
+    alice.feed(access(nine.plus(Duration.ofMinutes(90)), DB).setGrantId("g-1"));
+    alice.feed(
+        access(nine.plus(Duration.ofMinutes(90)), "/prod/db/orders")
+            .setGrantId("g-2")
+            .setAction("write"));
+
+    // Then
+    assertThat(alice.findings).extracting(f -> f.getScore()).containsExactly(60.0, 75.0);
   }
 
   @Test
