@@ -31,16 +31,20 @@ public final class ComplianceDriftDetector
   private final int maxPatchAgeDays;
   private final long inUseMillis;
   private final int userCapacity;
+  private final long repeatMillis;
   private final Duration halfLife;
 
   /**
    * Reads {@code max-patch-age-days} (30), {@code in-use-window} (3d), {@code user-capacity} (8),
-   * {@code half-life} (24h).
+   * {@code repeat-interval} (24h: a control that flaps off again within this time is not reported
+   * again), {@code half-life} (24h).
    */
   public ComplianceDriftDetector(DetectorSettings settings) {
     this.maxPatchAgeDays = settings.getInt(ID + ".max-patch-age-days", 30);
     this.inUseMillis = settings.getDuration(ID + ".in-use-window", Duration.ofDays(3)).toMillis();
     this.userCapacity = settings.getInt(ID + ".user-capacity", 8);
+    this.repeatMillis =
+        settings.getDuration(ID + ".repeat-interval", Duration.ofHours(24)).toMillis();
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(24));
   }
 
@@ -50,6 +54,8 @@ public final class ComplianceDriftDetector
     long postureAt = Long.MIN_VALUE;
     Integer issues;
     String postureEventId;
+    int reportedIssues;
+    long reportedAt = Long.MIN_VALUE;
   }
 
   @Override
@@ -96,6 +102,13 @@ public final class ComplianceDriftDetector
     if (appeared == 0) {
       return List.of();
     }
+    boolean recent =
+        state.reportedAt != Long.MIN_VALUE && state.postureAt - state.reportedAt < repeatMillis;
+    if (recent && (appeared & ~state.reportedIssues) == 0) {
+      return List.of(); // The same control flapping off again: already reported.
+    }
+    state.reportedIssues = recent ? state.reportedIssues | appeared : appeared;
+    state.reportedAt = state.postureAt;
     double score = score(appeared);
     if (previous != 0) {
       score *= 0.8; // It was already non-compliant: a worsening, not a fall from grace.
@@ -127,7 +140,7 @@ public final class ComplianceDriftDetector
             case EDR_NOT_RUNNING -> 80;
             case JAILBROKEN -> 75;
             case UNMANAGED, DISK_NOT_ENCRYPTED -> 60;
-            case FIREWALL_OFF -> 50;
+            case FIREWALL_OFF -> 40;
             case SCREEN_LOCK_OFF -> 20;
             case OS_PATCH_AGE -> 0;
           };

@@ -17,9 +17,10 @@ import java.util.Locale;
  * A non-compliant device in use (Entra Conditional Access "require compliant device", Okta device
  * assurance, Intune/Defender compliance): unmanaged, disk not encrypted, EDR not running, OS
  * patches older than a limit, jailbroken, firewall or screen lock off. Scored by what is wrong and
- * reported to each subject using the device, once per subject while the issues stay the same (again
- * after a re-notify interval, so the subject's risk does not decay away while the device stays
- * non-compliant).
+ * reported to each subject using the device, once per subject until an issue appears that was not
+ * reported yet (again after a re-notify interval, so the subject's risk does not decay away while
+ * the device stays non-compliant). Repeated reports of the same known issues, or issues that clear
+ * and come back, raise nothing new.
  */
 public final class NonCompliantDetector
     implements Detector<DeviceSignal, NonCompliantDetector.State> {
@@ -55,6 +56,7 @@ public final class NonCompliantDetector
     String postureEventId;
     Integer patchAgeDays;
     DeviceUsers notified = new DeviceUsers();
+    int notifiedIssues;
   }
 
   @Override
@@ -88,8 +90,11 @@ public final class NonCompliantDetector
         return List.of(); // An older report than the one held.
       }
       int issues = PostureIssue.of(p, maxPatchAgeDays);
-      if (issues != state.issues) {
+      if ((issues & ~state.notifiedIssues) != 0) {
+        // Something users were not told about: tell them now. Issues that come and go (patches
+        // ageing past the limit and back) are the same story and wait for the re-notify interval.
         state.notified = new DeviceUsers();
+        state.notifiedIssues = issues;
       }
       state.postureAt = at;
       state.issues = issues;

@@ -4,14 +4,18 @@ import dev.vigil.schema.DevicePosture;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What can be wrong with a device's posture, with a weight (0-100) and plain words. */
+/**
+ * What can be wrong with a device's posture, with a weight (0-100) and plain words. A device an
+ * attacker controls (jailbroken, EDR off) weighs enough to reach medium risk alone; hygiene gaps
+ * (old patches, firewall or screen lock off) stay low unless several add up.
+ */
 enum PostureIssue {
-  JAILBROKEN(60, "jailbroken or rooted"),
-  EDR_NOT_RUNNING(45, "EDR agent not running"),
-  UNMANAGED(35, "not enrolled in device management"),
-  DISK_NOT_ENCRYPTED(30, "disk not encrypted"),
-  OS_PATCH_AGE(20, "OS security patches too old"),
-  FIREWALL_OFF(10, "firewall off"),
+  JAILBROKEN(75, "jailbroken or rooted"),
+  EDR_NOT_RUNNING(70, "EDR agent not running"),
+  UNMANAGED(45, "not enrolled in device management"),
+  DISK_NOT_ENCRYPTED(40, "disk not encrypted"),
+  OS_PATCH_AGE(15, "OS security patches too old"),
+  FIREWALL_OFF(15, "firewall off"),
   SCREEN_LOCK_OFF(5, "screen lock off");
 
   final int weight;

@@ -7,6 +7,7 @@ import static dev.vigil.risk.detect.device.DeviceFixtures.usedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectType;
 import java.time.Duration;
 import java.util.List;
@@ -84,5 +85,54 @@ class ComplianceDriftDetectorTest {
 
     // Then
     assertThat(laptop.findings).isEmpty();
+  }
+
+  @Test
+  void shouldNotReportAControlFlappingOffAgainWithinTheRepeatInterval() {
+    // Given: the firewall was switched off once and reported
+    laptop.feed(usedBy("alice", MONDAY));
+    laptop.feed(compliant(MONDAY));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(1))).setFirewallEnabled(false));
+
+    // When: on again, off again, on, off
+    for (int h = 2; h < 8; h++) {
+      laptop.feed(compliant(MONDAY.plus(Duration.ofHours(h))).setFirewallEnabled(h % 2 == 0));
+    }
+
+    // Then
+    assertThat(laptop.findings).hasSize(1);
+  }
+
+  @Test
+  void shouldReportADifferentControlSwitchedOffAfterAnEarlierDrift() {
+    // Given
+    laptop.feed(usedBy("alice", MONDAY));
+    laptop.feed(compliant(MONDAY));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(1))).setFirewallEnabled(false));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(2))));
+
+    // When
+    List<RiskFinding> findings =
+        laptop.feed(compliant(MONDAY.plus(Duration.ofHours(3))).setEdrRunning(false));
+
+    // Then
+    assertThat(findings).singleElement().satisfies(f -> assertThat(f.getScore()).isEqualTo(80.0));
+  }
+
+  @Test
+  void shouldReportTheSameControlAgainAfterTheRepeatInterval() {
+    // Given
+    laptop.feed(usedBy("alice", MONDAY));
+    laptop.feed(compliant(MONDAY));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(1))).setFirewallEnabled(false));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(2))));
+
+    // When: off again a day and a half later, still in use
+    laptop.feed(usedBy("alice", MONDAY.plus(Duration.ofHours(30))));
+    List<RiskFinding> findings =
+        laptop.feed(compliant(MONDAY.plus(Duration.ofHours(36))).setFirewallEnabled(false));
+
+    // Then
+    assertThat(findings).hasSize(1);
   }
 }

@@ -67,7 +67,7 @@ class NonCompliantDetectorTest {
             .getScore();
 
     // Then
-    assertThat(patches).isEqualTo(20.0);
+    assertThat(patches).isEqualTo(15.0);
     assertThat(jailbroken).isGreaterThan(75.0);
   }
 
@@ -90,5 +90,50 @@ class NonCompliantDetectorTest {
               assertThat(f.getSubjectId()).isEqualTo("carol");
               assertThat(f.getSummary()).contains("EDR agent not running");
             });
+  }
+
+  @Test
+  void shouldNotReRaiseAnUnchangedNonComplianceOnEveryPostureReport() {
+    // Given: a device known to be behind on patches, reported once
+    laptop.feed(usedBy("alice", MONDAY));
+    laptop.feed(compliant(MONDAY.plusSeconds(60)).setOsPatchAgeDays(45));
+
+    // When: the same report every hour, and the patch age dipping under the limit and back
+    for (int h = 1; h < 12; h++) {
+      laptop.feed(
+          compliant(MONDAY.plus(Duration.ofHours(h))).setOsPatchAgeDays(h % 3 == 0 ? 10 : 45));
+    }
+
+    // Then
+    assertThat(laptop.findings).hasSize(1);
+  }
+
+  @Test
+  void shouldReportAgainWhenANewIssueAppearsOnANonCompliantDevice() {
+    // Given
+    laptop.feed(usedBy("alice", MONDAY));
+    laptop.feed(compliant(MONDAY.plusSeconds(60)).setOsPatchAgeDays(45));
+
+    // When
+    List<RiskFinding> findings =
+        laptop.feed(compliant(MONDAY.plusSeconds(120)).setOsPatchAgeDays(45).setEdrRunning(false));
+
+    // Then
+    assertThat(findings).singleElement().satisfies(f -> assertThat(f.getScore()).isGreaterThan(60));
+  }
+
+  @Test
+  void shouldScoreEdrOffAloneHighEnoughForMediumRiskAndOldPatchesBelowLow() {
+    // Given
+    laptop.feed(usedBy("alice", MONDAY));
+
+    // When
+    RiskFinding patches =
+        laptop.feed(compliant(MONDAY.plusSeconds(60)).setOsPatchAgeDays(45)).get(0);
+    RiskFinding edr = laptop.feed(compliant(MONDAY.plusSeconds(120)).setEdrRunning(false)).get(0);
+
+    // Then: score x confidence against the level bounds (low 20, medium 40)
+    assertThat(patches.getScore() * patches.getConfidence()).isLessThan(20);
+    assertThat(edr.getScore() * edr.getConfidence()).isGreaterThanOrEqualTo(40);
   }
 }
