@@ -32,15 +32,16 @@ public final class ExternalSignalDetector
   private final Duration halfLife;
 
   /**
-   * Reads {@code score-info} (10), {@code score-low} (25), {@code score-medium} (50), {@code
-   * score-high} (75), {@code score-critical} (95), {@code confidence} (0.8), {@code half-life}
-   * (6h).
+   * Reads {@code score-info} (0: informational signals raise no finding), {@code score-low} (15),
+   * {@code score-medium} (50), {@code score-high} (75), {@code score-critical} (95), {@code
+   * confidence} (0.8), {@code half-life} (6h). The defaults keep a low signal below the low level
+   * on its own and well short of medium even with one or two other weak findings.
    */
   public ExternalSignalDetector(DetectorSettings settings) {
     Map<Severity, Double> defaults =
         Map.of(
-            Severity.INFO, 10.0,
-            Severity.LOW, 25.0,
+            Severity.INFO, 0.0,
+            Severity.LOW, 15.0,
             Severity.MEDIUM, 50.0,
             Severity.HIGH, 75.0,
             Severity.CRITICAL, 95.0);
@@ -80,6 +81,9 @@ public final class ExternalSignalDetector
   public List<RiskFinding> observe(ExternalSignal signal, State state, DetectionContext context) {
     state.signals++;
     double score = signal.getScore() != null ? signal.getScore() : scores.get(signal.getSeverity());
+    if (score <= 0) {
+      return List.of(); // Informational: context for people, not risk.
+    }
     Findings finding =
         Findings.finding(ID, signal.getSubjectId(), signal.getSubjectType(), signal.getTimestamp())
             .score(score)

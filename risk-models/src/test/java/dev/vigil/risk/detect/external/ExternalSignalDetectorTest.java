@@ -95,7 +95,7 @@ class ExternalSignalDetectorTest {
   }
 
   @Test
-  void shouldScoreEverySeverityAndDropDuplicates() {
+  void shouldScoreEveryNonInformationalSeverityAndDropDuplicates() {
     // When
     List<Double> scores = new ArrayList<>();
     for (Severity s : Severity.values()) {
@@ -104,8 +104,28 @@ class ExternalSignalDetectorTest {
     List<RiskFinding> duplicate = feed(dlp("s-HIGH", Severity.HIGH));
 
     // Then
-    assertThat(scores).containsExactly(10.0, 25.0, 50.0, 75.0, 95.0);
+    assertThat(scores).containsExactly(15.0, 50.0, 75.0, 95.0);
     assertThat(duplicate).isEmpty();
+  }
+
+  @Test
+  void shouldRaiseNoFindingForAnInformationalSignalWithoutAnExplicitScore() {
+    // When
+    List<RiskFinding> findings = feed(dlp("i1", Severity.INFO));
+
+    // Then
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldKeepALowSignalBelowTheLowLevelOnItsOwn() {
+    // When
+    List<RiskFinding> findings = feed(dlp("l1", Severity.LOW));
+
+    // Then: score x confidence stays under 20, the low level's lower bound
+    assertThat(findings)
+        .singleElement()
+        .satisfies(f -> assertThat(f.getScore() * f.getConfidence()).isLessThan(20));
   }
 
   @Test
@@ -125,7 +145,7 @@ class ExternalSignalDetectorTest {
     input.forEach(s -> second.addAll(fresh.observe(s, freshBundle, DetectionContext.defaults())));
 
     // Then
-    assertThat(second).isEqualTo(first).hasSize(100_000);
+    assertThat(second).isEqualTo(first).hasSize(80_000);
     assertThat(BaselineCodec.encode(bundle).length).isLessThan(8 * 1024);
   }
 }
