@@ -137,18 +137,20 @@ final class BenignTraffic {
     for (int i = 0; i < n; i++) {
       Instant t = from.plusMillis(rnd.nextInt(1000));
       double kind = rnd.nextDouble();
-      if (kind < 0.48) {
+      // Workload flows carry the volume; people keep a human pace (a few accesses per session
+      // and minute), as in history, so a busy live phase does not look like a spike per user.
+      if (kind < 0.10) {
         liveAccess(t);
-      } else if (kind < 0.88) {
+      } else if (kind < 0.945) {
         flow(World.pick(world.edges, rnd), t);
-      } else if (kind < 0.91) {
-        liveSignIn(t);
       } else if (kind < 0.97) {
+        liveSignIn(t);
+      } else if (kind < 0.995) {
         Device d = World.pick(world.devices, rnd);
         if (d.activeAt(t)) {
           posture(d, t);
         }
-      } else if (kind < 0.985) {
+      } else if (kind < 0.998) {
         grantEpisode(t);
       } else {
         externalSignal(t);
@@ -322,11 +324,17 @@ final class BenignTraffic {
         null);
   }
 
+  /**
+   * A routine report: the device's standing posture, the same on every report (a benign device does
+   * not flap between compliant and not; the few known gaps stay as they are).
+   */
   void posture(Device d, Instant t) {
-    boolean firewall = rnd.nextInt(50) != 0;
-    int patchAge = rnd.nextInt(30) == 0 ? 35 + rnd.nextInt(25) : d.basePatchAgeDays;
     sink.emit(
-        DEVICE_POSTURE, d.id, Records.posture(rnd, t, d, true, true, firewall, patchAge), t, null);
+        DEVICE_POSTURE,
+        d.id,
+        Records.posture(rnd, t, d, true, true, !d.firewallOff, d.patchAgeDays),
+        t,
+        null);
   }
 
   private void grantEpisode(Instant t) {

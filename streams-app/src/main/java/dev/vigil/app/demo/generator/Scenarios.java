@@ -755,7 +755,8 @@ final class Scenarios {
     String grantId = "jit-" + Records.uuid(rnd);
     String resource = "https://db.corp.example/payments-prod";
     Instant grantedAt = start.minus(Duration.ofMinutes(45));
-    Instant expiresAt = at.minusSeconds(5);
+    // Well past any clock-skew allowance: the grant lapsed ten minutes before the attack.
+    Instant expiresAt = at.minus(Duration.ofMinutes(10));
     emitBenign(
         GRANT,
         admin.id,
@@ -817,7 +818,7 @@ final class Scenarios {
     label(
         attacks,
         EXPIRED_GRANT,
-        "Expired JIT grant: write access to the payments production database keeps using a grant 5 s after it expired.",
+        "Expired JIT grant: write access to the payments production database keeps using a grant 10 minutes after it expired.",
         Set.of(admin.id),
         at,
         "grant.expired-use",

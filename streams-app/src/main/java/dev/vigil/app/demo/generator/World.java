@@ -39,6 +39,16 @@ final class World {
     final String userAgent;
     final String mdmSource;
     final int basePatchAgeDays;
+
+    /**
+     * Standing benign posture gaps, fixed per device (derived from its id, so the world's random
+     * stream is untouched): about one device in 60 runs with its firewall off and one in 25 is
+     * behind on patches. Known, unchanging non-compliance, never a drift.
+     */
+    final boolean firewallOff;
+
+    final int patchAgeDays;
+
     Instant activeFrom = Instant.MIN;
     Instant compromisedFrom = Instant.MAX;
 
@@ -48,6 +58,10 @@ final class World {
       this.platform = platform;
       this.browser = browser;
       this.basePatchAgeDays = basePatchAgeDays;
+      int h = id.hashCode();
+      this.firewallOff = Math.floorMod(h, 60) == 0;
+      this.patchAgeDays =
+          Math.floorMod(h >>> 8, 25) == 0 ? 35 + Math.floorMod(h >>> 16, 25) : basePatchAgeDays;
       switch (platform) {
         case "windows" -> {
           osName = "Windows";
