@@ -6,6 +6,7 @@ import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.detect.Findings;
+import dev.vigil.risk.detect.baseline.RecencySet;
 import dev.vigil.schema.AccessDecision;
 import dev.vigil.schema.AccessEvent;
 import dev.vigil.schema.AccessGrant;

@@ -1,5 +1,6 @@
 package dev.vigil.risk.detect.network;
 
+import dev.vigil.risk.detect.baseline.RecencySet;
 import dev.vigil.risk.reference.IpAddresses;
 import dev.vigil.schema.NetworkFlow;
 import java.util.Optional;

@@ -4,6 +4,7 @@ import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.detect.Findings;
+import dev.vigil.risk.detect.baseline.RecencySet;
 import dev.vigil.schema.NetworkFlow;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectType;

@@ -5,6 +5,7 @@ import static dev.vigil.risk.detect.access.AccessFixtures.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.baseline.RecencySet;
 import dev.vigil.schema.AccessDecision;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.Sensitivity;

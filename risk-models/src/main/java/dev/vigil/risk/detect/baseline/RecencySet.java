@@ -1,29 +1,30 @@
-package dev.vigil.risk.detect.network;
+package dev.vigil.risk.detect.baseline;
 
 import java.util.Arrays;
 
 /**
  * A capped set of 32-bit fingerprints, each with the minute it was last seen; when full, the least
- * recently seen entry is evicted. About ten bytes per entry once encoded.
+ * recently seen entry is evicted. About ten bytes per entry once encoded. Shared by the access and
+ * network baselines; its fields are its encoding, so renaming one is a migration.
  */
-final class RecencySet {
+public final class RecencySet {
 
   int[] keys = new int[0];
   int[] seen = new int[0];
 
   /** Whether the fingerprint is present. */
-  boolean contains(int key) {
+  public boolean contains(int key) {
     return indexOf(key) >= 0;
   }
 
   /** The minute the fingerprint was last seen, or {@link Integer#MIN_VALUE} if absent. */
-  int lastSeen(int key) {
+  public int lastSeen(int key) {
     int i = indexOf(key);
     return i < 0 ? Integer.MIN_VALUE : seen[i];
   }
 
   /** Number of entries. */
-  int size() {
+  public int size() {
     return keys.length;
   }
 
@@ -32,7 +33,7 @@ final class RecencySet {
    *
    * @return true if it was not present before
    */
-  boolean touch(int key, int minute, int capacity) {
+  public boolean touch(int key, int minute, int capacity) {
     int i = indexOf(key);
     if (i >= 0) {
       seen[i] = Math.max(seen[i], minute);
@@ -87,7 +88,7 @@ final class RecencySet {
   }
 
   /** A stable 32-bit fingerprint of a string (FNV-1a 64, folded). */
-  static int fingerprint(String s) {
+  public static int fingerprint(String s) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < s.length(); i++) {
       h ^= s.charAt(i);
@@ -97,7 +98,7 @@ final class RecencySet {
   }
 
   /** Minutes since the epoch, the resolution kept. */
-  static int minute(long epochMillis) {
+  public static int minute(long epochMillis) {
     return (int) Math.floorDiv(epochMillis, 60_000L);
   }
 }

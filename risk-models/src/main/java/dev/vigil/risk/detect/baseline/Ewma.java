@@ -1,17 +1,23 @@
-package dev.vigil.risk.detect.access;
+package dev.vigil.risk.detect.baseline;
 
 /**
  * Exponentially weighted mean and variance. The first observations are averaged plainly (the weight
- * never drops below 1/(n+1)), so an early baseline is not biased towards zero.
+ * never drops below 1/(n+1)), so an early baseline is not biased towards zero. Shared by the access
+ * and network baselines; its fields are its encoding, so renaming one is a migration.
  */
-final class Ewma {
+public final class Ewma {
 
-  double mean;
-  double var;
-  long n;
+  /** The weighted mean. */
+  public double mean;
+
+  /** The weighted variance. */
+  public double var;
+
+  /** Observations folded in. */
+  public long n;
 
   /** Folds in one observation with smoothing factor {@code alpha}. */
-  void update(double x, double alpha) {
+  public void update(double x, double alpha) {
     double a = Math.max(alpha, 1.0 / (n + 1));
     if (n == 0) {
       mean = x;
@@ -25,7 +31,7 @@ final class Ewma {
   }
 
   /** A copy of one slot of a packed set of baselines. */
-  static Ewma slot(double[] means, double[] vars, long[] counts, int i) {
+  public static Ewma slot(double[] means, double[] vars, long[] counts, int i) {
     Ewma e = new Ewma();
     e.mean = means[i];
     e.var = vars[i];
@@ -34,7 +40,8 @@ final class Ewma {
   }
 
   /** Updates one slot of a packed set of baselines (parallel arrays encode more compactly). */
-  static void update(double[] means, double[] vars, long[] counts, int i, double x, double alpha) {
+  public static void update(
+      double[] means, double[] vars, long[] counts, int i, double x, double alpha) {
     Ewma e = slot(means, vars, counts, i);
     e.update(x, alpha);
     means[i] = e.mean;
@@ -43,19 +50,19 @@ final class Ewma {
   }
 
   /** Folds in {@code times} observations of zero (capped, since the effect saturates). */
-  void updateZeros(long times, double alpha, int cap) {
+  public void updateZeros(long times, double alpha, int cap) {
     for (long i = 0; i < Math.min(times, cap); i++) {
       update(0, alpha);
     }
   }
 
   /** Standard deviation, floored at the Poisson deviation sqrt(mean) and at {@code floor}. */
-  double sd(double floor) {
+  public double sd(double floor) {
     return Math.max(Math.sqrt(Math.max(var, 0)), Math.max(Math.sqrt(Math.max(mean, 0)), floor));
   }
 
   /** "lo-hi": the usual range, mean plus or minus one standard deviation, as whole numbers. */
-  String usualRange() {
+  public String usualRange() {
     double sd = Math.sqrt(Math.max(var, 0));
     long lo = (long) Math.floor(Math.max(0, mean - sd));
     long hi = (long) Math.ceil(mean + sd);
