@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       RunCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       PolicyCommand.class,
       FollowCommand.Alerts.class,
       FollowCommand.Commands.class,
