@@ -42,19 +42,46 @@ final class PipelineHarness implements AutoCloseable {
   final Topics topics;
   final VigilMetrics metrics = VigilMetrics.inMemory();
   final String applicationId;
+  final String registryUrl;
+  final PolicyHolder policy =
+      new PolicyHolder("vigil-default", PolicyParser.defaultPolicy(), metrics);
   private final Path stateDir;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private Pipeline pipeline;
 
   PipelineHarness(String bootstrap, String registryUrl, Path stateDir) {
+    this(bootstrap, registryUrl, stateDir, "it" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  private PipelineHarness(String bootstrap, String registryUrl, Path stateDir, String prefix) {
     this.bootstrap = bootstrap;
+    this.registryUrl = registryUrl;
     this.stateDir = stateDir;
-    String unique = UUID.randomUUID().toString().substring(0, 8);
-    this.applicationId = "vigil-it-" + unique;
+    this.applicationId = "vigil-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 4);
     this.topics =
         Topics.create(
-            "it" + unique,
+            prefix,
             RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registryUrl)));
+  }
+
+  /**
+   * A second pipeline over the same topics with a new application id and empty state: it
+   * reprocesses every input from the beginning, as after a disaster recovery or a reset.
+   */
+  PipelineHarness replay(Path newStateDir) {
+    return new PipelineHarness(bootstrap, registryUrl, newStateDir, topics.prefix());
+  }
+
+  /** The CLI flags that point {@code vigil} at this harness's broker, registry and topics. */
+  String[] cliFlags() {
+    return new String[] {
+      "--bootstrap-servers",
+      bootstrap,
+      "--topic-prefix",
+      topics.prefix(),
+      "--set",
+      "schema.registry.url=" + registryUrl
+    };
   }
 
   /** Creates every topic with 3 partitions. */
@@ -76,8 +103,8 @@ final class PipelineHarness implements AutoCloseable {
             DetectorCatalog.defaults(DetectorSettings.defaults()),
             new DetectionContext(new ReferenceData(), DetectorSettings.defaults()),
             FusionSettings.defaults(),
-            new PolicyHolder("vigil-default", PolicyParser.defaultPolicy(), metrics),
-            Duration.ofSeconds(5),
+            policy,
+            Duration.ofSeconds(2),
             metrics);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

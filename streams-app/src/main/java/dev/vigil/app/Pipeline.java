@@ -75,6 +75,8 @@ public final class Pipeline implements AutoCloseable {
         DeadLetterDeserializationHandler.class);
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    // Bad reference data (threat intel, policy, profiles) is dead-lettered too, not fatal.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetters.METRICS_CONFIG, metrics);
     return p;
   }

@@ -3,8 +3,10 @@ package dev.vigil.risk.decision;
 import dev.vigil.risk.fusion.FusionResult;
 import dev.vigil.risk.fusion.SubjectRiskState;
 import dev.vigil.schema.Contribution;
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.RiskLevel;
+import dev.vigil.schema.SubjectType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +35,7 @@ public final class DecisionEngine {
       return Optional.empty();
     }
     for (PolicyRule rule : policy.rules()) {
-      if (!matches(rule, state, risk)) {
+      if (rule.onGrantExpiry() || !matches(rule, state, risk)) {
         continue;
       }
       if (rule.action() == EnforcementAction.NONE) {
@@ -48,18 +50,7 @@ public final class DecisionEngine {
               : risk.contributions().isEmpty()
                   ? risk.level().name()
                   : risk.contributions().get(0).getFindingId();
-      String commandId =
-          UUID.nameUUIDFromBytes(
-                  String.join(
-                          "|",
-                          state.subjectId,
-                          rule.action().name(),
-                          policy.policyId(),
-                          Integer.toString(policy.version()),
-                          rule.id(),
-                          trigger)
-                      .getBytes(StandardCharsets.UTF_8))
-              .toString();
+      String commandId = commandId(state.subjectId, rule, policy, trigger);
       Decision decision =
           new Decision(
               commandId,
@@ -81,6 +72,65 @@ public final class DecisionEngine {
     return Optional.empty();
   }
 
+  /**
+   * Decides what to do about an expired JIT grant: the first {@code REVOKE_GRANT} rule matching the
+   * holder's kind and criticality. The command id depends only on the grant, its expiry and the
+   * policy version, so re-processing the same expiry never yields a second command.
+   *
+   * @param policy the policy in force
+   * @param grant the expired grant
+   * @param now decision time
+   */
+  public Optional<Decision> decideGrantExpiry(Policy policy, GrantExpiry grant, Instant now) {
+    for (PolicyRule rule : policy.rules()) {
+      if (!rule.onGrantExpiry()
+          || !matchesSubject(rule, grant.subjectType(), grant.criticality())) {
+        continue;
+      }
+      String trigger = grant.grantId() + "@" + grant.expiresAt().toEpochMilli();
+      String reason =
+          String.format(
+              Locale.ROOT,
+              "Just-in-time grant %s (%s on %s) expired at %s; rule '%s'.",
+              grant.grantId(),
+              grant.privilege(),
+              grant.resource(),
+              grant.expiresAt(),
+              rule.id());
+      return Optional.of(
+          new Decision(
+              commandId(grant.subjectId(), rule, policy, trigger),
+              rule.action(),
+              rule.mode(),
+              policy.policyId(),
+              policy.version(),
+              rule.id(),
+              reason,
+              null));
+    }
+    return Optional.empty();
+  }
+
+  private static String commandId(String subject, PolicyRule rule, Policy policy, String trigger) {
+    return UUID.nameUUIDFromBytes(
+            String.join(
+                    "|",
+                    subject,
+                    rule.action().name(),
+                    policy.policyId(),
+                    Integer.toString(policy.version()),
+                    rule.id(),
+                    trigger)
+                .getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  private static boolean matchesSubject(
+      PolicyRule rule, SubjectType type, Criticality criticality) {
+    return (rule.subjectTypes().isEmpty() || rule.subjectTypes().contains(type))
+        && (rule.criticalities().isEmpty() || rule.criticalities().contains(criticality));
+  }
+
   private static boolean matches(PolicyRule rule, SubjectRiskState state, FusionResult risk) {
     RiskLevel level = risk.level();
     if (rule.minLevel() != null && level.compareTo(rule.minLevel()) < 0) {
@@ -89,7 +139,7 @@ public final class DecisionEngine {
     if (rule.maxLevel() != null && level.compareTo(rule.maxLevel()) > 0) {
       return false;
     }
-    if (!rule.subjectTypes().isEmpty() && !rule.subjectTypes().contains(state.subjectType)) {
+    if (!matchesSubject(rule, state.subjectType, state.criticality)) {
       return false;
     }
     if (!rule.afterActions().isEmpty()

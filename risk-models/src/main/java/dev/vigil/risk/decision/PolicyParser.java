@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.risk.detect.Durations;
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.RiskLevel;
@@ -34,7 +35,7 @@ public final class PolicyParser {
   private static final Set<String> RULE_KEYS =
       Set.of("id", "description", "when", "action", "mode", "cooldown", "ttl");
   private static final Set<String> WHEN_KEYS =
-      Set.of("minLevel", "maxLevel", "subjectTypes", "detectorsAny", "afterActions");
+      Set.of("minLevel", "maxLevel", "subjectTypes", "detectorsAny", "criticality", "afterActions");
 
   private PolicyParser() {}
 
@@ -122,6 +123,15 @@ public final class PolicyParser {
       if (min != null && max != null && min.compareTo(max) > 0) {
         throw new PolicyException(where + " has minLevel above maxLevel.");
       }
+      Set<String> detectors = stringSet(when, "detectorsAny", where);
+      Set<EnforcementAction> after = enumSet(when, "afterActions", EnforcementAction.class, where);
+      if (action == EnforcementAction.REVOKE_GRANT
+          && (min != null || max != null || !detectors.isEmpty() || !after.isEmpty())) {
+        throw new PolicyException(
+            where
+                + " revokes grants when they expire, so it can only have subjectTypes and"
+                + " criticality conditions.");
+      }
       rules.add(
           new PolicyRule(
               id,
@@ -129,8 +139,9 @@ public final class PolicyParser {
               min,
               max,
               enumSet(when, "subjectTypes", SubjectType.class, where),
-              stringSet(when, "detectorsAny", where),
-              enumSet(when, "afterActions", EnforcementAction.class, where),
+              detectors,
+              enumSet(when, "criticality", Criticality.class, where),
+              after,
               action,
               enumValue(r, "mode", DecisionMode.class, where, defaultMode),
               duration(r, "cooldown", where, defaultCooldown),

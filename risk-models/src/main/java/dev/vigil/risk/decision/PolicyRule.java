@@ -1,5 +1,6 @@
 package dev.vigil.risk.decision;
 
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.RiskLevel;
@@ -16,9 +17,11 @@ import java.util.Set;
  * @param maxLevel the rule applies at this level or below (null: any)
  * @param subjectTypes subject kinds it applies to (empty: all)
  * @param detectorsAny applies only if one of these detectors contributes (empty: any)
+ * @param criticalities applies only to subjects of these criticalities (empty: any)
  * @param afterActions applies only if the subject's last action is one of these (empty: any); how
  *     RESTORE rules say "after a revocation"
- * @param action what to do
+ * @param action what to do; a {@code REVOKE_GRANT} rule applies when a JIT grant expires, not to
+ *     risk-level changes
  * @param mode audit (record only) or enforce
  * @param cooldown the same action is not repeated for the subject within this time
  * @param ttl how long the command applies, stated as its expiry
@@ -30,6 +33,7 @@ public record PolicyRule(
     RiskLevel maxLevel,
     Set<SubjectType> subjectTypes,
     Set<String> detectorsAny,
+    Set<Criticality> criticalities,
     Set<EnforcementAction> afterActions,
     EnforcementAction action,
     DecisionMode mode,
@@ -40,6 +44,12 @@ public record PolicyRule(
   public PolicyRule {
     subjectTypes = subjectTypes == null ? Set.of() : Set.copyOf(subjectTypes);
     detectorsAny = detectorsAny == null ? Set.of() : Set.copyOf(detectorsAny);
+    criticalities = criticalities == null ? Set.of() : Set.copyOf(criticalities);
     afterActions = afterActions == null ? Set.of() : Set.copyOf(afterActions);
+  }
+
+  /** Whether the rule fires on JIT grant expiry rather than on a risk-level change. */
+  public boolean onGrantExpiry() {
+    return action == EnforcementAction.REVOKE_GRANT;
   }
 }

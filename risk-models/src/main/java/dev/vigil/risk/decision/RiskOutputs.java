@@ -7,6 +7,7 @@ import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.RiskAlert;
+import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectRisk;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,6 +32,7 @@ public final class RiskOutputs {
         .setUpdatedAt(at)
         .setContributions(risk.contributions())
         .setSourceEventIds(risk.sourceEventIds())
+        .setCriticality(state.criticality)
         .build();
   }
 
@@ -69,6 +71,29 @@ public final class RiskOutputs {
         .setSessionIds(sessions)
         .setFindingIds(findingIds)
         .setSourceEventIds(risk.sourceEventIds())
+        .build();
+  }
+
+  /** The command revoking an expired JIT grant. */
+  public static EnforcementCommand grantRevocation(
+      Decision decision, GrantExpiry grant, Instant at) {
+    return EnforcementCommand.newBuilder()
+        .setCommandId(decision.commandId())
+        .setSubjectId(grant.subjectId())
+        .setSubjectType(grant.subjectType())
+        .setAction(decision.action())
+        .setMode(decision.mode())
+        .setReason(decision.reason())
+        .setIssuedAt(at)
+        .setExpiresAt(decision.expiresAt())
+        .setPolicyId(decision.policyId())
+        .setPolicyVersion(decision.policyVersion())
+        .setRuleId(decision.ruleId())
+        .setRiskScore(0)
+        .setRiskLevel(RiskLevel.NONE)
+        .setGrantId(grant.grantId())
+        .setSourceEventIds(
+            grant.sourceEventId() == null ? List.of() : List.of(grant.sourceEventId()))
         .build();
   }
 

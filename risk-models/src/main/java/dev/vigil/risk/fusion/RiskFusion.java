@@ -2,6 +2,7 @@ package dev.vigil.risk.fusion;
 
 import dev.vigil.risk.RiskLevels;
 import dev.vigil.schema.Contribution;
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.RiskLevel;
 import java.time.Instant;
@@ -49,6 +50,30 @@ public final class RiskFusion {
       state.findings.sort(Comparator.comparingDouble((ActiveFinding f) -> -f.effectiveScore(now)));
       state.findings.subList(settings.maxFindings(), state.findings.size()).clear();
     }
+  }
+
+  /**
+   * Recomputes the score at a time with the criticality odds multiplier of {@code
+   * state.criticality} (see {@link #multiplier(Criticality)}).
+   */
+  public FusionResult recompute(SubjectRiskState state, Instant now) {
+    return recompute(state, now, multiplier(state.criticality));
+  }
+
+  /**
+   * The odds multiplier of a criticality: a critical asset's evidence counts 2.5 times, a
+   * low-criticality subject's 0.6 times. A score of 50 becomes 71 (high) for a critical subject.
+   */
+  public static double multiplier(Criticality criticality) {
+    if (criticality == null) {
+      return 1.0;
+    }
+    return switch (criticality) {
+      case LOW -> 0.6;
+      case MEDIUM -> 1.0;
+      case HIGH -> 1.6;
+      case CRITICAL -> 2.5;
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.vigil.risk.fusion;
 
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectType;
@@ -18,6 +19,9 @@ public final class SubjectRiskState {
 
   /** Subject kind. */
   public SubjectType subjectType = SubjectType.UNKNOWN;
+
+  /** Criticality from reference data, as last applied to the score. */
+  public Criticality criticality = Criticality.MEDIUM;
 
   /** Active findings, capped. */
   public List<ActiveFinding> findings = new ArrayList<>();

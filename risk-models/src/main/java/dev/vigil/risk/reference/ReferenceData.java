@@ -1,7 +1,9 @@
 package dev.vigil.risk.reference;
 
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.IndicatorType;
 import dev.vigil.schema.ServiceEdge;
+import dev.vigil.schema.SubjectProfile;
 import dev.vigil.schema.ThreatIndicator;
 import java.time.Instant;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the compacted reference topics; safe to read from several threads while being updated.
  */
 public final class ReferenceData {
+
+  private final Map<String, SubjectProfile> subjects = new ConcurrentHashMap<>();
 
   private final Map<String, ThreatIndicator> ipIndicators = new ConcurrentHashMap<>();
   private final CidrSet<ThreatIndicator> cidrIndicators = new CidrSet<>();
@@ -117,6 +121,26 @@ public final class ReferenceData {
   /** The name of the trusted network containing the address, if any. */
   public Optional<String> trustedNetwork(String ip) {
     return trustedNetworks.match(ip);
+  }
+
+  /** Adds or replaces what is known about a subject ({@code null} removes it). */
+  public void putSubject(String subjectId, SubjectProfile profile) {
+    if (profile == null) {
+      subjects.remove(subjectId);
+    } else {
+      subjects.put(subjectId, profile);
+    }
+  }
+
+  /** What is known about a subject, if anything. */
+  public Optional<SubjectProfile> subject(String subjectId) {
+    return Optional.ofNullable(subjects.get(subjectId));
+  }
+
+  /** A subject's criticality; {@code MEDIUM} (neutral) when nothing is known. */
+  public Criticality criticality(String subjectId) {
+    SubjectProfile p = subjects.get(subjectId);
+    return p == null || p.getCriticality() == null ? Criticality.MEDIUM : p.getCriticality();
   }
 
   /** Adds or replaces an allowed edge ({@code null} removes the one under {@code key}). */

@@ -7,6 +7,7 @@ import dev.vigil.risk.fusion.FusionResult;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
+import dev.vigil.schema.Criticality;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.SubjectType;
@@ -40,7 +41,7 @@ class DecisionEngineTest {
             .summary("Something " + id + ".")
             .sourceEvents(id)
             .build());
-    FusionResult r = fusion.recompute(s, at, 1.0);
+    FusionResult r = fusion.recompute(s, at);
     return engine.decide(policy, s, r, at);
   }
 
@@ -105,5 +106,101 @@ class DecisionEngineTest {
     raise(s, "e1", 25, T0); // low: no rule acts
     FusionResult later = fusion.recompute(s, T0.plus(Duration.ofHours(5)), 1.0);
     assertThat(engine.decide(policy, s, later, T0.plus(Duration.ofHours(5)))).isEmpty();
+  }
+
+  @Test
+  void shouldRevokeSessionsOfACriticalSubjectThatAnOrdinarySubjectWouldOnlyStepUp() {
+    // Given the same moderate evidence against an ordinary and a critical person
+    SubjectRiskState ordinary = subject(SubjectType.HUMAN);
+    SubjectRiskState critical = subject(SubjectType.HUMAN);
+    critical.criticality = Criticality.CRITICAL;
+
+    // When both are scored
+    Optional<Decision> forOrdinary = raise(ordinary, "e1", 45, T0);
+    Optional<Decision> forCritical = raise(critical, "e1", 45, T0);
+
+    // Then criticality raises the score and selects the stricter rule
+    assertThat(critical.score).isGreaterThan(ordinary.score);
+    assertThat(forOrdinary).map(Decision::action).contains(EnforcementAction.STEP_UP);
+    assertThat(forCritical).map(Decision::ruleId).contains("revoke-critical-asset-sessions");
+    assertThat(forCritical).map(Decision::action).contains(EnforcementAction.REVOKE_SESSIONS);
+  }
+
+  @Test
+  void shouldRevokeAnExpiredGrantWithTheSameCommandIdEveryTime() {
+    // Given a grant that expired
+    GrantExpiry grant =
+        new GrantExpiry(
+            "grant-7",
+            "carol@corp.example",
+            SubjectType.HUMAN,
+            Criticality.MEDIUM,
+            "db/payments",
+            "admin",
+            T0,
+            "ev-grant-7");
+
+    // When the expiry is decided twice (a replay) and once for a later re-issued expiry
+    Decision first = engine.decideGrantExpiry(policy, grant, T0.plusSeconds(5)).orElseThrow();
+    Decision again = engine.decideGrantExpiry(policy, grant, T0.plusSeconds(60)).orElseThrow();
+    GrantExpiry extended =
+        new GrantExpiry(
+            "grant-7",
+            "carol@corp.example",
+            SubjectType.HUMAN,
+            Criticality.MEDIUM,
+            "db/payments",
+            "admin",
+            T0.plus(Duration.ofHours(1)),
+            "ev-grant-7b");
+    Decision later =
+        engine.decideGrantExpiry(policy, extended, T0.plus(Duration.ofHours(1))).orElseThrow();
+
+    // Then it is an enforced REVOKE_GRANT with a stable id per expiry
+    assertThat(first.action()).isEqualTo(EnforcementAction.REVOKE_GRANT);
+    assertThat(first.mode()).isEqualTo(DecisionMode.ENFORCE);
+    assertThat(first.ruleId()).isEqualTo("revoke-expired-grants");
+    assertThat(first.reason()).contains("grant-7", "db/payments", "expired");
+    assertThat(again.commandId()).isEqualTo(first.commandId());
+    assertThat(later.commandId()).isNotEqualTo(first.commandId());
+  }
+
+  @Test
+  void shouldNeverUseAGrantRuleForARiskChangeNorARiskRuleForAGrant() {
+    // Given a policy whose only rule revokes grants, and one with only risk rules
+    Policy grantsOnly =
+        PolicyParser.parse(
+            """
+            policyId: grants-only
+            version: 1
+            rules:
+              - id: revoke-grants
+                action: revoke_grant
+            """);
+    Policy riskOnly =
+        PolicyParser.parse(
+            """
+            policyId: risk-only
+            version: 1
+            rules:
+              - id: revoke
+                action: revoke_sessions
+            """);
+    SubjectRiskState s = subject(SubjectType.HUMAN);
+    fusion.add(
+        s,
+        Findings.finding("test.detector", s.subjectId, s.subjectType, T0)
+            .score(85)
+            .halfLife(Duration.ofHours(1))
+            .summary("Something.")
+            .sourceEvents("e1")
+            .build());
+    FusionResult high = fusion.recompute(s, T0);
+    GrantExpiry grant = new GrantExpiry("g", "s", SubjectType.HUMAN, null, "r", "read", T0, "e");
+
+    // When each is asked about the other kind of event
+    // Then neither decides
+    assertThat(engine.decide(grantsOnly, s, high, T0)).isEmpty();
+    assertThat(engine.decideGrantExpiry(riskOnly, grant, T0)).isEmpty();
   }
 }

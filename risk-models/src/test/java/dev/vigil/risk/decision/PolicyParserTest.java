@@ -50,7 +50,7 @@ class PolicyParserTest {
                         + "    when: {minlevel: high}\n"))
         .isInstanceOf(PolicyException.class)
         .hasMessage(
-            "Rule 'r1''s 'when' has an unknown key 'minlevel'; allowed: afterActions,"
+            "Rule 'r1''s 'when' has an unknown key 'minlevel'; allowed: afterActions, criticality,"
                 + " detectorsAny, maxLevel, minLevel, subjectTypes.");
   }
 
@@ -81,5 +81,43 @@ class PolicyParserTest {
     assertThatThrownBy(() -> PolicyParser.parse("policyId: [unclosed"))
         .isInstanceOf(PolicyException.class)
         .hasMessageStartingWith("The policy is not valid YAML");
+  }
+
+  @Test
+  void shouldReadCriticalityConditions() {
+    Policy policy =
+        PolicyParser.parse(
+            """
+            policyId: p
+            version: 3
+            rules:
+              - id: crown-jewels
+                when:
+                  criticality: [high, critical]
+                action: step_up
+            """);
+    assertThat(policy.rules().get(0).criticalities())
+        .containsExactlyInAnyOrder(
+            dev.vigil.schema.Criticality.HIGH, dev.vigil.schema.Criticality.CRITICAL);
+  }
+
+  @Test
+  void shouldRefuseARiskConditionOnAGrantExpiryRuleInOneSentence() {
+    assertThatThrownBy(
+            () ->
+                PolicyParser.parse(
+                    """
+                    policyId: p
+                    version: 1
+                    rules:
+                      - id: grants
+                        when:
+                          minLevel: high
+                        action: revoke_grant
+                    """))
+        .isInstanceOf(PolicyException.class)
+        .hasMessage(
+            "Rule 'grants' revokes grants when they expire, so it can only have subjectTypes and"
+                + " criticality conditions.");
   }
 }

@@ -108,4 +108,24 @@ class RiskFusionTest {
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(0.2);
   }
+
+  @Test
+  void shouldScaleOddsByTheSubjectsCriticality() {
+    // Given the same finding on subjects of each criticality
+    java.util.Map<dev.vigil.schema.Criticality, Double> scores =
+        new java.util.EnumMap<>(dev.vigil.schema.Criticality.class);
+    for (dev.vigil.schema.Criticality c : dev.vigil.schema.Criticality.values()) {
+      SubjectRiskState s = new SubjectRiskState();
+      s.subjectId = "s";
+      s.criticality = c;
+      fusion.add(s, finding("d1", 50, T0, Duration.ofHours(1)));
+      scores.put(c, fusion.recompute(s, T0).score());
+    }
+
+    // Then the order follows criticality and medium is neutral
+    assertThat(scores.get(dev.vigil.schema.Criticality.MEDIUM)).isCloseTo(50, within());
+    assertThat(scores.get(dev.vigil.schema.Criticality.LOW)).isLessThan(50);
+    assertThat(scores.get(dev.vigil.schema.Criticality.HIGH)).isBetween(55.0, 70.0);
+    assertThat(scores.get(dev.vigil.schema.Criticality.CRITICAL)).isGreaterThanOrEqualTo(70.0);
+  }
 }

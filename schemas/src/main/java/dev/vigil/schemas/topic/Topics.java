@@ -11,6 +11,7 @@ import dev.vigil.schema.PolicyDocument;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.ServiceEdge;
+import dev.vigil.schema.SubjectProfile;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schema.ThreatIndicator;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class Topics {
   private final Topic<String, ThreatIndicator> threatIntel;
   private final Topic<String, PolicyDocument> policy;
   private final Topic<String, ServiceEdge> serviceEdges;
+  private final Topic<String, SubjectProfile> subjects;
   private final Topic<String, RiskFinding> findings;
   private final Topic<String, SubjectRisk> scores;
   private final Topic<String, RiskAlert> alerts;
@@ -82,6 +84,12 @@ public final class Topics {
             name("reference.service-edges"),
             key,
             avro.valueSerde(ServiceEdge.class),
+            TopicSpec.table());
+    subjects =
+        new Topic<>(
+            name("reference.subjects"),
+            key,
+            avro.valueSerde(SubjectProfile.class),
             TopicSpec.table());
     findings =
         new Topic<>(name("risk.findings"), key, avro.valueSerde(RiskFinding.class), output());
@@ -179,6 +187,11 @@ public final class Topics {
     return serviceEdges;
   }
 
+  /** What is known about subjects and assets (compacted), keyed by subject; feeds criticality. */
+  public Topic<String, SubjectProfile> subjects() {
+    return subjects;
+  }
+
   /** Detector findings, keyed by subject. */
   public Topic<String, RiskFinding> findings() {
     return findings;
@@ -226,6 +239,7 @@ public final class Topics {
         threatIntel,
         policy,
         serviceEdges,
+        subjects,
         findings,
         scores,
         alerts,

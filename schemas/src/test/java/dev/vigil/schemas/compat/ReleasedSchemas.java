@@ -27,6 +27,7 @@ final class ReleasedSchemas {
   private static final List<String> IMPORTS =
       List.of(
           "SubjectType",
+          "Criticality",
           "RiskLevel",
           "EnforcementAction",
           "DecisionMode",

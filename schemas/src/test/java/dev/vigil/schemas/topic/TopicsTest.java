@@ -41,7 +41,7 @@ class TopicsTest {
     List<String> names = topics.all().stream().map(Topic::name).toList();
 
     // Then none repeats
-    assertThat(names).doesNotHaveDuplicates().hasSize(16);
+    assertThat(names).doesNotHaveDuplicates().hasSize(17);
   }
 
   @Test
@@ -53,13 +53,14 @@ class TopicsTest {
     List<String> compacted =
         topics.all().stream().filter(t -> t.spec().compacted()).map(Topic::name).toList();
 
-    // Then they are exactly scores, policy, threat intel and service edges
+    // Then they are exactly scores and the reference tables
     assertThat(compacted)
         .containsExactlyInAnyOrder(
             "vigil.risk.scores.v1",
             "vigil.reference.policy.v1",
             "vigil.reference.threat-intel.v1",
-            "vigil.reference.service-edges.v1");
+            "vigil.reference.service-edges.v1",
+            "vigil.reference.subjects.v1");
     assertThat(topics.scores().spec().configs()).containsEntry("cleanup.policy", "compact");
     assertThat(topics.login().spec().configs()).containsEntry("cleanup.policy", "delete");
   }

@@ -8,10 +8,13 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h} or ISO-8601 such as {@code PT1M}. */
+/**
+ * Parses {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h}, {@code 3d} or ISO-8601 such as {@code
+ * PT1M}.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   /** Creates the converter. */
   public DurationConverter() {}
@@ -28,14 +31,15 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
           };
     } else {
       try {
         duration = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
         throw new TypeConversionException(
-            "'" + value + "' is not a duration; use e.g. 90s, 2m, 1h or PT1M");
+            "'" + value + "' is not a duration; use e.g. 90s, 2m, 1h, 3d or PT1M");
       }
     }
     if (duration.isZero() || duration.isNegative()) {

@@ -30,6 +30,11 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       RunCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
+      PolicyCommand.class,
+      FollowCommand.Alerts.class,
+      FollowCommand.Commands.class,
+      FollowCommand.Audit.class,
       ConfigCommand.class,
       VersionCommand.class
     })

@@ -16,8 +16,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints alerts and decisions as they happen: lines for people, or one JSON object per line. */
-final class DemoPrinter {
+/**
+ * Prints alerts and decisions as they happen: lines for people, or one JSON object per line. Used
+ * by the demo and by {@code vigil alerts|commands|audit}.
+ */
+public final class DemoPrinter {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -26,12 +29,12 @@ final class DemoPrinter {
   private final PrintWriter out;
   private final OutputFormat format;
 
-  DemoPrinter(PrintWriter out, OutputFormat format) {
+  public DemoPrinter(PrintWriter out, OutputFormat format) {
     this.out = out;
     this.format = format;
   }
 
-  synchronized void info(String message) {
+  public synchronized void info(String message) {
     if (format == OutputFormat.TEXT) {
       out.println(message);
     } else {
@@ -41,7 +44,7 @@ final class DemoPrinter {
     out.flush();
   }
 
-  synchronized void print(Observation o) {
+  public synchronized void print(Observation o) {
     if (format == OutputFormat.JSON) {
       out.println(json(o).toString());
     } else {

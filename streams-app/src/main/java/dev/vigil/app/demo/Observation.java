@@ -10,10 +10,10 @@ import org.apache.avro.specific.SpecificRecord;
  * @param value the record (null for dead letters)
  * @param receivedAtMillis wall-clock arrival
  */
-record Observation(Kind kind, String subject, SpecificRecord value, long receivedAtMillis) {
+public record Observation(Kind kind, String subject, SpecificRecord value, long receivedAtMillis) {
 
   /** What the record is. */
-  enum Kind {
+  public enum Kind {
     ALERT,
     COMMAND,
     AUDIT,

@@ -63,6 +63,14 @@ public final class VigilMetrics {
         .increment();
   }
 
+  /** Counts a JIT grant that had expired long before it was seen, so was not revoked. */
+  public void staleGrant() {
+    Counter.builder("vigil.grants.stale")
+        .description("Grants seen only long after their expiry, dropped without a command")
+        .register(registry)
+        .increment();
+  }
+
   /** Counts a policy document that was rejected. */
   public void policyRejected() {
     Counter.builder("vigil.policy.rejected")

@@ -8,6 +8,7 @@ import dev.vigil.risk.decision.RiskOutputs;
 import dev.vigil.risk.fusion.FusionResult;
 import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
+import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.EnforcementCommand;
@@ -36,15 +37,21 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   private final RiskFusion fusion;
   private final DecisionEngine decisions = new DecisionEngine();
   private final PolicyHolder policy;
+  private final ReferenceData reference;
   private final Duration decayInterval;
   private final VigilMetrics metrics;
   private ProcessorContext<String, ScoringOutput> context;
   private KeyValueStore<String, SubjectRiskState> store;
 
   ScoringProcessor(
-      RiskFusion fusion, PolicyHolder policy, Duration decayInterval, VigilMetrics metrics) {
+      RiskFusion fusion,
+      PolicyHolder policy,
+      ReferenceData reference,
+      Duration decayInterval,
+      VigilMetrics metrics) {
     this.fusion = fusion;
     this.policy = policy;
+    this.reference = reference;
     this.decayInterval = decayInterval;
     this.metrics = metrics;
   }
@@ -71,11 +78,12 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
       state.subjectType = finding.getSubjectType();
     }
     fusion.add(state, finding);
+    state.criticality = reference.criticality(record.key());
     // Event time, never earlier than the last update, so replays give the same result.
     Instant at =
         Instant.ofEpochMilli(
             Math.max(state.updatedAtMillis, finding.getTimestamp().toEpochMilli()));
-    FusionResult risk = fusion.recompute(state, at, 1.0);
+    FusionResult risk = fusion.recompute(state, at);
     emit(state, risk, at);
     store.put(record.key(), state);
   }
@@ -94,7 +102,8 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
       SubjectRiskState state = kv.value;
       Instant at = Instant.ofEpochMilli(Math.max(wallClockMillis, state.updatedAtMillis));
       double before = state.score;
-      FusionResult risk = fusion.recompute(state, at, 1.0);
+      state.criticality = reference.criticality(kv.key);
+      FusionResult risk = fusion.recompute(state, at);
       if (risk.levelChanged() || Math.abs(before - risk.score()) >= 1.0) {
         emit(state, risk, at);
       }

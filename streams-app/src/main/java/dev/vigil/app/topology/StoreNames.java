@@ -9,6 +9,12 @@ public final class StoreNames {
   /** Per-subject risk state: active findings, level, sessions, decision memory. */
   public static final String SUBJECT_RISK = "subject-risk";
 
+  /** Live JIT grants by id and by expiry. */
+  public static final String GRANTS = "grants";
+
+  /** Subject profiles (criticality), a global store. */
+  public static final String SUBJECTS = "subjects";
+
   /** Threat-intelligence indicators (global). */
   public static final String THREAT_INTEL = "threat-intel";
 

@@ -153,7 +153,7 @@ public final class VigilTopology {
               .withName("findings-sink"));
     }
 
-    addScoring(builder, topics, logins, deps);
+    addScoring(builder, topics, logins, grants, deps);
     return builder.build();
   }
 
@@ -256,6 +256,7 @@ public final class VigilTopology {
       StreamsBuilder builder,
       Topics topics,
       KStream<String, LoginEvent> logins,
+      KStream<String, AccessGrant> grants,
       TopologyDependencies deps) {
     StoreBuilder<KeyValueStore<String, SubjectRiskState>> riskStore =
         Stores.keyValueStoreBuilder(
@@ -274,9 +275,30 @@ public final class VigilTopology {
             .process(
                 () ->
                     new ScoringProcessor(
-                        fusion, deps.policy(), deps.decayInterval(), deps.metrics()),
+                        fusion,
+                        deps.policy(),
+                        deps.detection().reference(),
+                        deps.decayInterval(),
+                        deps.metrics()),
                 Named.as("risk-scoring"),
                 StoreNames.SUBJECT_RISK);
+
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.GRANTS),
+            Serdes.String(),
+            new CborSerde<>(PendingGrant.class)));
+    KStream<String, ScoringOutput> grantDecisions =
+        grants.process(
+            () ->
+                new GrantExpiryProcessor(
+                    deps.policy(),
+                    deps.detection().reference(),
+                    deps.decayInterval(),
+                    deps.metrics()),
+            Named.as("grant-expiry"),
+            StoreNames.GRANTS);
+    outputs = outputs.merge(grantDecisions, Named.as("merge-grant-decisions"));
 
     outputs
         .split(Named.as("scoring-"))
@@ -313,6 +335,7 @@ public final class VigilTopology {
     globalReference(
         builder, topics.threatIntel(), StoreNames.THREAT_INTEL, reference::putIndicator);
     globalReference(builder, topics.serviceEdges(), StoreNames.SERVICE_EDGES, reference::putEdge);
+    globalReference(builder, topics.subjects(), StoreNames.SUBJECTS, reference::putSubject);
     PolicyHolder policy = deps.policy();
     globalReference(builder, topics.policy(), StoreNames.POLICY, (key, doc) -> policy.offer(doc));
   }

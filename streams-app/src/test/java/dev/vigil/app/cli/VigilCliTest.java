@@ -211,7 +211,8 @@ class VigilCliTest {
   void shouldRejectABadDurationOrUserCountWithExitTwo() {
     // When / Then
     assertThat(vigil("demo", "--duration", "soon")).isEqualTo(2);
-    assertThat(err.toString()).contains("'soon' is not a duration; use e.g. 90s, 2m, 1h or PT1M");
+    assertThat(err.toString())
+        .contains("'soon' is not a duration; use e.g. 90s, 2m, 1h, 3d or PT1M");
     assertThat(vigil("demo", "--users", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--users must be at least 1, not 0.");
   }
