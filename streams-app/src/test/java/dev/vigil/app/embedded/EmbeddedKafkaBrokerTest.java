@@ -233,10 +233,10 @@ class EmbeddedKafkaBrokerTest {
     assertThat(out.toString())
         .contains("cli.signals.login.v1: exists with 2 partitions but 3 are expected");
     assertThat(err.toString())
-        .contains("16 existing topic(s) have a different partition count than 3");
+        .contains("17 existing topic(s) have a different partition count than 3");
     assertThat(listed).isZero();
     assertThat(listing.toString().lines())
-        .hasSize(17)
+        .hasSize(18)
         .anySatisfy(l -> assertThat(l).contains("cli.risk.scores.v1", "compact", "ok"));
   }
 
