@@ -153,7 +153,10 @@ public final class VigilTopology {
               .withName("findings-sink"));
     }
 
-    addScoring(builder, topics, logins, deps);
+    KStream<String, RiskFinding> scoredFindings = addScoring(builder, topics, logins, deps);
+    if (deps.sets() != null) {
+      SetTopology.add(builder, topics, deps.sets(), scoredFindings);
+    }
     return builder.build();
   }
 
@@ -252,7 +255,8 @@ public final class VigilTopology {
             store));
   }
 
-  private static void addScoring(
+  /** Adds the scoring stage; returns the findings it reads, for stages that share that source. */
+  private static KStream<String, RiskFinding> addScoring(
       StreamsBuilder builder,
       Topics topics,
       KStream<String, LoginEvent> logins,
@@ -266,17 +270,16 @@ public final class VigilTopology {
     logins.process(SessionTracker::new, Named.as("session-tracker"), StoreNames.SUBJECT_RISK);
 
     RiskFusion fusion = new RiskFusion(deps.fusion());
-    KStream<String, ScoringOutput> outputs =
+    KStream<String, RiskFinding> findingsIn =
         builder.stream(
-                topics.findings().name(),
-                Consumed.with(topics.findings().keySerde(), topics.findings().valueSerde())
-                    .withName("findings-source"))
-            .process(
-                () ->
-                    new ScoringProcessor(
-                        fusion, deps.policy(), deps.decayInterval(), deps.metrics()),
-                Named.as("risk-scoring"),
-                StoreNames.SUBJECT_RISK);
+            topics.findings().name(),
+            Consumed.with(topics.findings().keySerde(), topics.findings().valueSerde())
+                .withName("findings-source"));
+    KStream<String, ScoringOutput> outputs =
+        findingsIn.process(
+            () -> new ScoringProcessor(fusion, deps.policy(), deps.decayInterval(), deps.metrics()),
+            Named.as("risk-scoring"),
+            StoreNames.SUBJECT_RISK);
 
     outputs
         .split(Named.as("scoring-"))
@@ -296,6 +299,7 @@ public final class VigilTopology {
             (k, v) -> v.kind() == Kind.AUDIT,
             Branched.withConsumer(
                 s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
+    return findingsIn;
   }
 
   private static <V> void route(
