@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       DemoCommand.class,
       ConfigCommand.class,
+      SetCommand.class,
       VersionCommand.class
     })
 public final class VigilCli implements java.util.concurrent.Callable<Integer> {
