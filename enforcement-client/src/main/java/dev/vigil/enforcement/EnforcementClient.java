@@ -194,7 +194,11 @@ public final class EnforcementClient implements AutoCloseable {
   @Override
   public void close() {
     if (running.compareAndSet(true, false)) {
-      consumer.wakeup();
+      try {
+        consumer.wakeup();
+      } catch (IllegalStateException alreadyClosed) {
+        // The loop ended on its own and closed the consumer.
+      }
       try {
         stopped.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

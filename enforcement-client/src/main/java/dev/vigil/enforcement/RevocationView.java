@@ -112,9 +112,11 @@ public final class RevocationView {
   }
 
   /**
-   * Applies a verified SET: Vigil's own {@code vigil} claim when present, otherwise the plain CAEP
-   * meaning (session-revoked, assurance-level increase → step-up, device not-compliant →
-   * quarantine, compliant → restore). Informational events (risk-level-change) change nothing.
+   * Applies a verified SET. A Vigil SET applies the decision in its {@code vigil} claim; Vigil's
+   * alert and finding SETs carry no decision and change nothing. A SET from another transmitter
+   * applies its plain CAEP meaning: session-revoked, assurance-level increase → step-up, device
+   * not-compliant → quarantine of the device, compliant → its restore; risk-level-change is
+   * informational.
    *
    * @return true if it changed the view, false if it was a duplicate or carried no decision
    */
@@ -241,30 +243,43 @@ public final class RevocationView {
     if (subject == null) {
       return null;
     }
-    Map<String, Object> vigil = set.vigil().orElse(Map.of());
-    if (vigil.get("commandId") instanceof String commandId
-        && vigil.get("action") instanceof String action) {
-      EnforcementAction a;
-      try {
-        a = EnforcementAction.valueOf(action);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-      List<String> sessions = new ArrayList<>();
-      if (vigil.get("sessionIds") instanceof List<?> ids) {
-        ids.forEach(id -> sessions.add(String.valueOf(id)));
-      }
-      Instant expires =
-          vigil.get("expiresAt") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
-      return new Decision(
-          commandId,
-          subject,
-          a,
-          sessions,
-          vigil.get("deviceId") instanceof String dev ? dev : null,
-          vigil.get("grantId") instanceof String g ? g : null,
-          expires);
+    Map<String, Object> vigil = set.vigil().orElse(null);
+    if (vigil != null) {
+      // Vigil acts only on policy decisions; its alert and finding SETs are for information.
+      return vigil.get("commandId") instanceof String commandId
+              && vigil.get("action") instanceof String action
+          ? vigilDecision(subject, commandId, action, vigil)
+          : null;
     }
+    return caepDecision(set, subject);
+  }
+
+  private static Decision vigilDecision(
+      String subject, String commandId, String action, Map<String, Object> vigil) {
+    EnforcementAction a;
+    try {
+      a = EnforcementAction.valueOf(action);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    List<String> sessions = new ArrayList<>();
+    if (vigil.get("sessionIds") instanceof List<?> ids) {
+      ids.forEach(id -> sessions.add(String.valueOf(id)));
+    }
+    Instant expires =
+        vigil.get("expiresAt") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+    return new Decision(
+        commandId,
+        subject,
+        a,
+        sessions,
+        vigil.get("deviceId") instanceof String dev ? dev : null,
+        vigil.get("grantId") instanceof String g ? g : null,
+        expires);
+  }
+
+  /** A SET from another transmitter (no Vigil claim): its plain CAEP meaning. */
+  private static Decision caepDecision(VerifiedSet set, String subject) {
     String key = "jti:" + set.jti();
     CaepEventType type = set.caepType().orElse(null);
     if (type == null) {

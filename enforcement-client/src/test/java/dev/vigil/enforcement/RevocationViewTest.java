@@ -4,12 +4,15 @@ import static dev.vigil.enforcement.Fixtures.ISSUER;
 import static dev.vigil.enforcement.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.SubjectType;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RevocationViewTest {
@@ -96,7 +99,33 @@ class RevocationViewTest {
   }
 
   @Test
-  void shouldQuarantineTheDeviceOfAPlainCaepComplianceEvent() throws Exception {
+  void shouldQuarantineTheDeviceOfAnotherTransmittersComplianceEvent() throws Exception {
+    // Given a device-compliance-change from another CAEP transmitter (no Vigil claim)
+    SetSigner signer = SetSigner.generate();
+    SetVerifier verifier = SetVerifier.fromJwksJson(signer.jwksJson(), null, null);
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer("https://mdm.example")
+            .issueTime(Date.from(T0))
+            .jwtID("mdm-1")
+            .claim("sub_id", SubjectIds.userDevice("dave", "d-1"));
+
+    // When it says not-compliant, then compliant again
+    view.apply(
+        verifier.verify(signer.sign(claims.claim("events", compliance("not-compliant")).build())));
+    boolean quarantined = view.isQuarantined("d-1");
+    view.apply(
+        verifier.verify(
+            signer.sign(claims.jwtID("mdm-2").claim("events", compliance("compliant")).build())));
+
+    // Then the device, not its user, was quarantined until it complied
+    assertThat(quarantined).isTrue();
+    assertThat(view.isQuarantined("dave")).isFalse();
+    assertThat(view.isQuarantined("d-1")).isFalse();
+  }
+
+  @Test
+  void shouldTreatVigilAlertAndFindingSetsAsInformation() throws Exception {
     SetSigner signer = SetSigner.generate();
     SetVerifier verifier = SetVerifier.fromJwksJson(signer.jwksJson(), null, null);
     SecurityEventTokens tokens = new SecurityEventTokens(ISSUER, List.of());
@@ -110,12 +139,24 @@ class RevocationViewTest {
             .setConfidence(0.9)
             .setHalfLifeSeconds(3600)
             .setSummary("Used device d-1, which fails compliance.")
-            .setEvidence(java.util.Map.of("deviceId", "d-1"))
+            .setEvidence(Map.of("deviceId", "d-1"))
             .build();
 
-    view.apply(verifier.verify(signer.sign(tokens.fromFinding(finding).orElseThrow())));
+    boolean applied =
+        view.apply(verifier.verify(signer.sign(tokens.fromFinding(finding).orElseThrow())));
 
-    assertThat(view.isQuarantined("d-1")).isTrue();
-    assertThat(view.isQuarantined("dave")).isFalse();
+    assertThat(applied).isFalse();
+    assertThat(view.isQuarantined("d-1")).isFalse();
+    assertThat(view.ignored()).isEqualTo(1);
+  }
+
+  private static Map<String, Object> compliance(String status) {
+    return Map.of(
+        CaepEventType.DEVICE_COMPLIANCE_CHANGE.uri(),
+        Map.of(
+            "previous_status",
+            status.equals("compliant") ? "not-compliant" : "compliant",
+            "current_status",
+            status));
   }
 }

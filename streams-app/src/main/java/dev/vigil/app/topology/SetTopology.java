@@ -1,5 +1,6 @@
 package dev.vigil.app.topology;
 
+import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.enforcement.SecurityEventTokens;
 import dev.vigil.enforcement.SetIssuer;
 import dev.vigil.schema.DecisionMode;
@@ -8,6 +9,8 @@ import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -33,12 +36,14 @@ public final class SetTopology {
    * @param issuer maps and signs
    * @param findings the findings stream already read from the findings topic (a topic can have only
    *     one source in a topology)
+   * @param metrics counts the SETs published
    */
   public static void add(
       StreamsBuilder builder,
       Topics topics,
       SetIssuer issuer,
-      KStream<String, RiskFinding> findings) {
+      KStream<String, RiskFinding> findings,
+      VigilMetrics metrics) {
     // Read back from the commands topic, so SETs carry exactly what enforcement points receive.
     KStream<String, String> fromCommands =
         source(builder, topics.commands(), "sets-commands-source")
@@ -46,7 +51,7 @@ public final class SetTopology {
                 (subject, c) -> c != null && c.getMode() == DecisionMode.ENFORCE,
                 Named.as("sets-enforced-commands"))
             .flatMapValues(
-                (EnforcementCommand c) -> issuer.issue(c).stream().toList(),
+                (EnforcementCommand c) -> counted(issuer.issue(c), "command", metrics),
                 Named.as("sets-sign-commands"));
     KStream<String, String> fromAlerts =
         source(builder, topics.alerts(), "sets-alerts-source")
@@ -54,7 +59,8 @@ public final class SetTopology {
                 (subject, a) -> a != null && a.getMode() != DecisionMode.AUDIT,
                 Named.as("sets-announced-alerts"))
             .flatMapValues(
-                (RiskAlert a) -> issuer.issue(a).stream().toList(), Named.as("sets-sign-alerts"));
+                (RiskAlert a) -> counted(issuer.issue(a), "alert", metrics),
+                Named.as("sets-sign-alerts"));
     KStream<String, String> fromFindings =
         findings
             .filter(
@@ -64,7 +70,7 @@ public final class SetTopology {
                             f.getDetectorId()),
                 Named.as("sets-device-findings"))
             .flatMapValues(
-                (RiskFinding f) -> issuer.issue(f).stream().toList(),
+                (RiskFinding f) -> counted(issuer.issue(f), "finding", metrics),
                 Named.as("sets-sign-findings"));
     fromCommands
         .merge(fromAlerts, Named.as("sets-merge-alerts"))
@@ -73,6 +79,11 @@ public final class SetTopology {
             topics.sets().name(),
             Produced.with(topics.sets().keySerde(), topics.sets().valueSerde())
                 .withName("sets-sink"));
+  }
+
+  private static List<String> counted(Optional<String> set, String source, VigilMetrics metrics) {
+    set.ifPresent(s -> metrics.setIssued(source));
+    return set.stream().toList();
   }
 
   private static <V> KStream<String, V> source(

@@ -155,7 +155,7 @@ public final class VigilTopology {
 
     KStream<String, RiskFinding> scoredFindings = addScoring(builder, topics, logins, deps);
     if (deps.sets() != null) {
-      SetTopology.add(builder, topics, deps.sets(), scoredFindings);
+      SetTopology.add(builder, topics, deps.sets(), scoredFindings, deps.metrics());
     }
     return builder.build();
   }

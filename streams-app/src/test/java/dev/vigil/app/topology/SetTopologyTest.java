@@ -50,6 +50,7 @@ class SetTopologyTest {
 
   @TempDir Path stateDir;
   private Topics topics;
+  private VigilMetrics metrics;
   private TopologyTestDriver driver;
   private TestInputTopic<String, LoginEvent> logins;
   private TestOutputTopic<String, String> sets;
@@ -72,7 +73,7 @@ class SetTopologyTest {
         Topics.create(
             "test",
             RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
-    VigilMetrics metrics = VigilMetrics.inMemory();
+    metrics = VigilMetrics.inMemory();
     TopologyDependencies deps =
         new TopologyDependencies(
                 DetectorCatalog.defaults(DetectorSettings.defaults()),
@@ -160,6 +161,7 @@ class SetTopologyTest {
         .extracting(kv -> kv.value.caepType().orElseThrow())
         .containsExactlyInAnyOrder(CaepEventType.SESSION_REVOKED, CaepEventType.RISK_LEVEL_CHANGE);
     assertThat(verified).extracting(kv -> kv.value.txn()).containsOnly(command.getCommandId());
+    assertThat(metrics.total("vigil.sets.issued")).isEqualTo(2);
   }
 
   @Test
