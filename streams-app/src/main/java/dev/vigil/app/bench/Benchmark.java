@@ -102,7 +102,8 @@ public final class Benchmark {
               .with("schema.registry.url", registry.url(), "vigil bench")
               .with("state.dir", options.workDir().resolve("state").toString(), "vigil bench")
               .with("application.id", "vigil-bench", "vigil bench")
-              .with("topic.prefix", "bench", "vigil bench");
+              .with("topic.prefix", "bench", "vigil bench")
+              .with("http.port", "0", "vigil bench");
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30));
           Admin raw = Admin.create(config.clientProperties())) {
@@ -129,6 +130,9 @@ public final class Benchmark {
         out.println("Vigil: replaying...");
         List<String> vigilInputs = new ArrayList<>(inputs);
         vigilInputs.add(topics.findings().name());
+        // The SET stage reads decisions back from the commands and alerts topics.
+        vigilInputs.add(topics.commands().name());
+        vigilInputs.add(topics.alerts().name());
         vigil.putAll(replay(config, app.pipeline(), config.applicationId(), vigilInputs, events));
         vigil.put("latencyMs", detectionLatency(config, topics));
         vigil.put("heapUsedBytes", usedHeap() - heapBefore);

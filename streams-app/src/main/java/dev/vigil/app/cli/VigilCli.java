@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       FollowCommand.Commands.class,
       FollowCommand.Audit.class,
       ConfigCommand.class,
+      SetCommand.class,
       VersionCommand.class
     })
 public final class VigilCli implements java.util.concurrent.Callable<Integer> {

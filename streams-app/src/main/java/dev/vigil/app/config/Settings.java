@@ -102,10 +102,79 @@ public final class Settings {
           "Partitions of every Vigil topic; co-partitioned topics must agree.",
           null);
 
-  /** Port of the HTTP API (health, metrics, queries). */
+  /** Port of the HTTP API (health, metrics, JWKS, queries); -1 or "disabled" turns it off. */
   public static final Setting<Integer> HTTP_PORT =
-      Setting.integer(
-          "http.port", 8080, 0, 65_535, "Port of the HTTP API; 0 picks a free one.", null);
+      new Setting<>(
+          "http.port",
+          8080,
+          text -> {
+            String allowed = "an integer from -1 to 65535, or disabled";
+            if (text.equalsIgnoreCase("disabled")) {
+              return -1;
+            }
+            try {
+              int port = Integer.parseInt(text.replace("_", ""));
+              if (port < -1 || port > 65_535) {
+                throw new IllegalArgumentException(allowed);
+              }
+              return port;
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException(allowed, e);
+            }
+          },
+          "an integer from -1 to 65535, or disabled",
+          "Port of the HTTP API; 0 picks a free one, -1 or disabled turns it off.",
+          null);
+
+  /** Whether decisions are also published as signed CAEP SETs. */
+  public static final Setting<Boolean> SETS_ENABLED =
+      Setting.bool(
+          "sets.enabled", true, "Publish enforced decisions as signed CAEP Security Event Tokens.");
+
+  /** The {@code iss} of every SET. */
+  public static final Setting<String> SETS_ISSUER =
+      Setting.matching(
+          "sets.issuer",
+          "https://vigil.local",
+          Pattern.compile("\\S+"),
+          "a URI without spaces",
+          "Issuer (iss) of the SETs; enforcement points check it.",
+          null);
+
+  /** The {@code aud} of every SET. */
+  public static final Setting<String> SETS_AUDIENCE =
+      Setting.matching(
+          "sets.audience",
+          "",
+          Pattern.compile("[^\\s,]*(,\\s*[^\\s,]+)*"),
+          "a comma-separated list of audiences, or empty",
+          "Audience (aud) of the SETs, comma-separated; empty for none.",
+          null);
+
+  /** PKCS12 keystore with the SET signing key. */
+  public static final Setting<String> SETS_KEYSTORE_PATH =
+      Setting.matching(
+          "sets.keystore.path",
+          "",
+          Pattern.compile(".*"),
+          "a file path, or empty",
+          "PKCS12 keystore with the RSA key that signs SETs; empty generates a key at start.",
+          null);
+
+  /** Password of the keystore and key. */
+  public static final Setting<String> SETS_KEYSTORE_PASSWORD =
+      Setting.matching(
+          "sets.keystore.password",
+          "",
+          Pattern.compile(".*"),
+          "any text",
+          "Password of the SET keystore and of its key entry.",
+          null);
+
+  /** Alias of the signing key entry. */
+  public static final Setting<String> SETS_KEY_ALIAS =
+      Setting.string(
+          "sets.key.alias", "vigil-sets", "Alias of the SET signing key in the keystore.", null);
 
   /** Largest record Vigil accepts or produces. */
   public static final Setting<Integer> MAX_RECORD_BYTES =
@@ -157,6 +226,12 @@ public final class Settings {
           REPLICATION_FACTOR,
           PARTITIONS,
           HTTP_PORT,
+          SETS_ENABLED,
+          SETS_ISSUER,
+          SETS_AUDIENCE,
+          SETS_KEYSTORE_PATH,
+          SETS_KEYSTORE_PASSWORD,
+          SETS_KEY_ALIAS,
           MAX_RECORD_BYTES,
           COMMIT_INTERVAL_MS,
           SHUTDOWN_TIMEOUT_MS,

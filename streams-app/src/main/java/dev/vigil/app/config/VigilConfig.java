@@ -337,11 +337,24 @@ public final class VigilConfig {
   /** One line per effective setting, {@code key = value (origin)}, Kafka properties last. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
-    values.forEach((k, v) -> lines.add(k + " = " + v + "  (" + origins.get(k).where() + ")"));
+    values.forEach(
+        (k, v) -> lines.add(k + " = " + shown(k, v) + "  (" + origins.get(k).where() + ")"));
     kafka.forEach(
         (k, v) ->
-            lines.add(KAFKA_PREFIX + k + " = " + v + "  (" + kafkaOrigins.get(k).where() + ")"));
+            lines.add(
+                KAFKA_PREFIX
+                    + k
+                    + " = "
+                    + shown(k, v)
+                    + "  ("
+                    + kafkaOrigins.get(k).where()
+                    + ")"));
     return lines;
+  }
+
+  /** Secrets are never printed. */
+  private static Object shown(String key, Object value) {
+    return key.contains("password") && !String.valueOf(value).isEmpty() ? "******" : value;
   }
 
   @Override

@@ -95,6 +95,12 @@ public final class VigilDemo implements DemoRunner {
       }
       try (VigilApplication app = new VigilApplication(config, Duration.ofSeconds(2))) {
         app.start(Duration.ofSeconds(60));
+        if (app.httpPort() >= 0) {
+          printer.info(
+              "HTTP API on http://localhost:"
+                  + app.httpPort()
+                  + " (/health, /ready, /metrics, /.well-known/jwks.json, /subjects/{id}/risk).");
+        }
         printer.info(
             String.format(
                 "Broker %s ready in %.1f s; pipeline running %.1f s after start.",

@@ -71,6 +71,15 @@ public final class VigilMetrics {
         .increment();
   }
 
+  /** Counts a signed CAEP SET published, by what it came from (command, alert, finding). */
+  public void setIssued(String source) {
+    Counter.builder("vigil.sets.issued")
+        .description("Signed CAEP Security Event Tokens published")
+        .tag("source", source)
+        .register(registry)
+        .increment();
+  }
+
   /** Counts a policy document that was rejected. */
   public void policyRejected() {
     Counter.builder("vigil.policy.rejected")

@@ -1,6 +1,7 @@
 package dev.vigil.app.topology;
 
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.enforcement.SetIssuer;
 import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.fusion.FusionSettings;
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param decayInterval how often risk is recomputed as time passes (wall clock)
  * @param metrics Vigil's meters
  * @param deviceCheckInterval how often devices are checked for stale posture (wall clock)
+ * @param sets signs decisions as CAEP SETs for the SETs topic, or null for no SETs
  */
 public record TopologyDependencies(
     DetectorCatalog catalog,
@@ -25,7 +27,20 @@ public record TopologyDependencies(
     PolicyHolder policy,
     Duration decayInterval,
     VigilMetrics metrics,
-    Duration deviceCheckInterval) {
+    Duration deviceCheckInterval,
+    SetIssuer sets) {
+
+  /** Dependencies without SETs. */
+  public TopologyDependencies(
+      DetectorCatalog catalog,
+      DetectionContext detection,
+      FusionSettings fusion,
+      PolicyHolder policy,
+      Duration decayInterval,
+      VigilMetrics metrics,
+      Duration deviceCheckInterval) {
+    this(catalog, detection, fusion, policy, decayInterval, metrics, deviceCheckInterval, null);
+  }
 
   /** Dependencies with a device check every five minutes. */
   public TopologyDependencies(
@@ -36,5 +51,11 @@ public record TopologyDependencies(
       Duration decayInterval,
       VigilMetrics metrics) {
     this(catalog, detection, fusion, policy, decayInterval, metrics, Duration.ofMinutes(5));
+  }
+
+  /** The same dependencies, with SETs signed by the given issuer (null: none). */
+  public TopologyDependencies withSets(SetIssuer issuer) {
+    return new TopologyDependencies(
+        catalog, detection, fusion, policy, decayInterval, metrics, deviceCheckInterval, issuer);
   }
 }

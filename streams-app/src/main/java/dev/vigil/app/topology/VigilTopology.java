@@ -153,7 +153,11 @@ public final class VigilTopology {
               .withName("findings-sink"));
     }
 
-    addScoring(builder, topics, logins, grants, deps);
+    KStream<String, RiskFinding> scoredFindings =
+        addScoring(builder, topics, logins, grants, deps);
+    if (deps.sets() != null) {
+      SetTopology.add(builder, topics, deps.sets(), scoredFindings, deps.metrics());
+    }
     return builder.build();
   }
 
@@ -252,7 +256,8 @@ public final class VigilTopology {
             store));
   }
 
-  private static void addScoring(
+  /** Adds the scoring stage; returns the findings it reads, for stages that share that source. */
+  private static KStream<String, RiskFinding> addScoring(
       StreamsBuilder builder,
       Topics topics,
       KStream<String, LoginEvent> logins,
@@ -267,21 +272,22 @@ public final class VigilTopology {
     logins.process(SessionTracker::new, Named.as("session-tracker"), StoreNames.SUBJECT_RISK);
 
     RiskFusion fusion = new RiskFusion(deps.fusion());
-    KStream<String, ScoringOutput> outputs =
+    KStream<String, RiskFinding> findingsIn =
         builder.stream(
-                topics.findings().name(),
-                Consumed.with(topics.findings().keySerde(), topics.findings().valueSerde())
-                    .withName("findings-source"))
-            .process(
-                () ->
-                    new ScoringProcessor(
-                        fusion,
-                        deps.policy(),
-                        deps.detection().reference(),
-                        deps.decayInterval(),
-                        deps.metrics()),
-                Named.as("risk-scoring"),
-                StoreNames.SUBJECT_RISK);
+            topics.findings().name(),
+            Consumed.with(topics.findings().keySerde(), topics.findings().valueSerde())
+                .withName("findings-source"));
+    KStream<String, ScoringOutput> outputs =
+        findingsIn.process(
+            () ->
+                new ScoringProcessor(
+                    fusion,
+                    deps.policy(),
+                    deps.detection().reference(),
+                    deps.decayInterval(),
+                    deps.metrics()),
+            Named.as("risk-scoring"),
+            StoreNames.SUBJECT_RISK);
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -318,6 +324,7 @@ public final class VigilTopology {
             (k, v) -> v.kind() == Kind.AUDIT,
             Branched.withConsumer(
                 s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
+    return findingsIn;
   }
 
   private static <V> void route(

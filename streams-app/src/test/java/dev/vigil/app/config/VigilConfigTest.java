@@ -213,7 +213,7 @@ class VigilConfigTest {
                     .environment(Map.of())
                     .flag("http.port", "70000", "--http-port")
                     .load())
-        .hasMessageContaining("must be an integer from 0 to 65535");
+        .hasMessageContaining("must be an integer from -1 to 65535, or disabled");
   }
 
   @Test
