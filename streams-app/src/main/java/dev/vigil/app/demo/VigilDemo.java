@@ -9,6 +9,7 @@ import dev.vigil.app.demo.generator.GeneratorSettings;
 import dev.vigil.app.demo.generator.ScenarioLabel;
 import dev.vigil.app.demo.generator.TrafficGenerator;
 import dev.vigil.app.embedded.EmbeddedKafkaBroker;
+import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.schema.EnforcementCommand;
@@ -39,16 +40,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -273,35 +270,7 @@ public final class VigilDemo implements DemoRunner {
     long nextReport = System.currentTimeMillis() + 10_000;
     try (Admin admin = Admin.create(config.clientProperties())) {
       while (System.currentTimeMillis() < deadline) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(config.applicationId())
-                .partitionsToOffsetAndMetadata()
-                .get();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        java.util.Set<String> consumed = new java.util.HashSet<>();
-        committed.keySet().forEach(tp -> consumed.add(tp.topic()));
-        for (String topic : inputs) {
-          if (!consumed.contains(topic)) {
-            continue; // Not (yet) read by the topology: no lag to wait for.
-          }
-          admin
-              .describeTopics(List.of(topic))
-              .allTopicNames()
-              .get()
-              .get(topic)
-              .partitions()
-              .forEach(
-                  p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-            admin.listOffsets(request).all().get();
-        long lag = 0;
-        for (var e : ends.entrySet()) {
-          OffsetAndMetadata c = committed.get(e.getKey());
-          // Transaction markers occupy offsets: a committed offset one or two short is caught up.
-          lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()) - 2);
-        }
+        long lag = ConsumerLag.of(admin, config.applicationId(), inputs);
         if (lag == 0) {
           return;
         }

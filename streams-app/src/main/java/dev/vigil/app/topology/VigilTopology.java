@@ -153,8 +153,7 @@ public final class VigilTopology {
               .withName("findings-sink"));
     }
 
-    KStream<String, RiskFinding> scoredFindings =
-        addScoring(builder, topics, logins, grants, deps);
+    KStream<String, RiskFinding> scoredFindings = addScoring(builder, topics, logins, grants, deps);
     if (deps.sets() != null) {
       SetTopology.add(builder, topics, deps.sets(), scoredFindings, deps.metrics());
     }
