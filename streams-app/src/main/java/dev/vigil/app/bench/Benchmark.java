@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.app.Pipeline;
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.demo.generator.GeneratedEvent;
+import dev.vigil.app.demo.GeneratedEventSender;
 import dev.vigil.app.demo.generator.GeneratorSettings;
 import dev.vigil.app.demo.generator.TrafficGenerator;
 import dev.vigil.app.embedded.EmbeddedKafkaBroker;
@@ -38,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -176,43 +175,15 @@ public final class Benchmark {
                 GeneratorSettings.DEFAULT_EVENTS_PER_SECOND,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(7)));
-    Map<String, Topic<String, ?>> byStream = new HashMap<>();
-    byStream.put(GeneratedEvent.LOGIN, topics.login());
-    byStream.put(GeneratedEvent.ACCESS, topics.access());
-    byStream.put(GeneratedEvent.DEVICE_POSTURE, topics.devicePosture());
-    byStream.put(GeneratedEvent.NETWORK_FLOW, topics.networkFlow());
-    byStream.put(GeneratedEvent.EXTERNAL, topics.external());
-    byStream.put(GeneratedEvent.GRANT, topics.grants());
-    byStream.put(GeneratedEvent.THREAT_INTEL, topics.threatIntel());
-    byStream.put(GeneratedEvent.SERVICE_EDGE, topics.serviceEdges());
     Map<String, Object> cfg = new HashMap<>(config.clientProperties());
     cfg.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-    long[] n = {0};
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer())) {
-      Stream.concat(generator.referenceData().stream(), generator.history(options.history()))
-          .forEach(
-              e -> {
-                Topic<String, ?> topic = byStream.get(e.stream());
-                producer.send(
-                    new ProducerRecord<>(
-                        topic.name(),
-                        null,
-                        e.timestamp().toEpochMilli(),
-                        topic.keySerde().serializer().serialize(topic.name(), e.key()),
-                        serialize(topic, e.value())));
-                if (topic != topics.threatIntel() && topic != topics.serviceEdges()) {
-                  n[0]++;
-                }
-              });
+      GeneratedEventSender sender = new GeneratedEventSender(producer, topics);
+      sender.send(generator.referenceData().stream());
+      return sender.send(generator.history(options.history()));
     }
-    return n[0];
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <V> byte[] serialize(Topic<String, V> topic, SpecificRecord value) {
-    return topic.valueSerde().serializer().serialize(topic.name(), (V) value);
   }
 
   private static List<String> inputs(Topics topics) {

@@ -74,7 +74,11 @@ public final class PolicyCommand implements Callable<Integer> {
    * exists, since a misspelt detector id would silently never match.
    */
   static Policy load(Path file) {
-    String text = read(file);
+    return load(file, read(file));
+  }
+
+  /** Validates policy text read from {@code file}, which is named in errors. */
+  static Policy load(Path file, String text) {
     Policy policy;
     try {
       policy = PolicyParser.parse(text);
@@ -183,8 +187,8 @@ public final class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Policy policy = load(file);
       String text = read(file);
+      Policy policy = load(file, text);
       VigilConfig config = policyCommand.root.config();
       Topics topics = VigilApplication.topics(config);
       Topic<String, PolicyDocument> topic = topics.policy();

@@ -4,7 +4,6 @@ import dev.vigil.app.VigilApplication;
 import dev.vigil.app.cli.DemoOptions;
 import dev.vigil.app.cli.DemoRunner;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.demo.generator.GeneratedEvent;
 import dev.vigil.app.demo.generator.GeneratorSettings;
 import dev.vigil.app.demo.generator.ScenarioLabel;
 import dev.vigil.app.demo.generator.TrafficGenerator;
@@ -38,7 +37,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -136,7 +134,6 @@ public final class VigilDemo implements DemoRunner {
             Duration.ofSeconds(10),
             Duration.ofSeconds(7));
     TrafficGenerator generator = new TrafficGenerator(settings);
-    Map<String, Topic<String, ?>> byStream = streams(topics);
 
     List<Observation> live = Collections.synchronizedList(new ArrayList<>());
     Map<String, Object> producerConfig = new HashMap<>(config.clientProperties());
@@ -146,12 +143,13 @@ public final class VigilDemo implements DemoRunner {
             new KafkaProducer<>(
                 producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
         OutputWatcher watcher = new OutputWatcher(config, topics, printer, live, start)) {
-      send(producer, byStream, generator.referenceData().stream());
+      GeneratedEventSender sender = new GeneratedEventSender(producer, topics);
+      sender.send(generator.referenceData().stream());
       publishDefaultPolicy(producer, topics);
 
       printer.info("Replaying 7 days of history so baselines can learn (seed " + seed + ")...");
       long h0 = System.nanoTime();
-      long count = send(producer, byStream, generator.history(HISTORY));
+      long count = sender.send(generator.history(HISTORY));
       producer.flush();
       waitForCatchUp(config, topics, Duration.ofMinutes(3), printer);
       double secs = (System.nanoTime() - h0) / 1e9;
@@ -167,7 +165,7 @@ public final class VigilDemo implements DemoRunner {
           options.duration().map(d -> liveStartWall + d.toMillis()).orElse(Long.MAX_VALUE);
       while (System.currentTimeMillis() < deadline && !stopping.get()) {
         Instant simulatedNow = start.plusMillis(System.currentTimeMillis() - liveStartWall);
-        send(producer, byStream, generator.nextBatchUntil(simulatedNow).stream());
+        sender.send(generator.nextBatchUntil(simulatedNow).stream());
         if (stop.await(100, TimeUnit.MILLISECONDS)) {
           break;
         }
@@ -189,44 +187,6 @@ public final class VigilDemo implements DemoRunner {
       }
       return 0;
     }
-  }
-
-  private static Map<String, Topic<String, ?>> streams(Topics topics) {
-    Map<String, Topic<String, ?>> m = new HashMap<>();
-    m.put(GeneratedEvent.LOGIN, topics.login());
-    m.put(GeneratedEvent.ACCESS, topics.access());
-    m.put(GeneratedEvent.DEVICE_POSTURE, topics.devicePosture());
-    m.put(GeneratedEvent.NETWORK_FLOW, topics.networkFlow());
-    m.put(GeneratedEvent.EXTERNAL, topics.external());
-    m.put(GeneratedEvent.GRANT, topics.grants());
-    m.put(GeneratedEvent.THREAT_INTEL, topics.threatIntel());
-    m.put(GeneratedEvent.SERVICE_EDGE, topics.serviceEdges());
-    return m;
-  }
-
-  private static long send(
-      KafkaProducer<byte[], byte[]> producer,
-      Map<String, Topic<String, ?>> byStream,
-      Stream<GeneratedEvent> events) {
-    long[] n = {0};
-    events.forEach(
-        e -> {
-          Topic<String, ?> topic = byStream.get(e.stream());
-          producer.send(
-              new ProducerRecord<>(
-                  topic.name(),
-                  null,
-                  e.timestamp().toEpochMilli(),
-                  topic.keySerde().serializer().serialize(topic.name(), e.key()),
-                  serializeValue(topic, e.value())));
-          n[0]++;
-        });
-    return n[0];
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <V> byte[] serializeValue(Topic<String, V> topic, SpecificRecord value) {
-    return topic.valueSerde().serializer().serialize(topic.name(), (V) value);
   }
 
   private static void publishDefaultPolicy(KafkaProducer<byte[], byte[]> producer, Topics topics)

@@ -4,6 +4,7 @@ import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.decision.Decision;
 import dev.vigil.risk.decision.DecisionEngine;
+import dev.vigil.risk.decision.GrantExpiry;
 import dev.vigil.risk.decision.RiskOutputs;
 import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.schema.AccessGrant;
@@ -101,18 +102,13 @@ final class GrantExpiryProcessor implements Processor<String, AccessGrant, Strin
         LOG.debug("Grant {} expired long before it was seen; not revoking.", grant.grantId);
         continue;
       }
-      Decision decision =
-          decisions
-              .decideGrantExpiry(
-                  policy.current(), grant.expiry(reference.criticality(grant.subjectId)), now)
-              .orElse(null);
+      GrantExpiry expiry = grant.expiry(reference.criticality(grant.subjectId));
+      Decision decision = decisions.decideGrantExpiry(policy.current(), expiry, now).orElse(null);
       if (decision == null) {
         continue;
       }
       metrics.decision(decision.action().name(), decision.mode().name());
-      EnforcementCommand command =
-          RiskOutputs.grantRevocation(
-              decision, grant.expiry(reference.criticality(grant.subjectId)), now);
+      EnforcementCommand command = RiskOutputs.grantRevocation(decision, expiry, now);
       context.forward(
           new Record<>(grant.subjectId, new ScoringOutput(Kind.AUDIT, command), nowMillis));
       if (decision.mode() == DecisionMode.ENFORCE) {
