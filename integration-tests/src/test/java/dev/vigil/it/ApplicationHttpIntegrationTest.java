@@ -97,7 +97,8 @@ class ApplicationHttpIntegrationTest {
       admin.createAll(topics, 3, (short) 1);
     }
 
-    try (VigilApplication app = new VigilApplication(config, Duration.ofSeconds(5))) {
+    try (VigilApplication app =
+        new VigilApplication(config.with("decay.interval", "5s", "by the test"))) {
       app.start(Duration.ofSeconds(60));
       int port = app.httpPort();
 

@@ -60,9 +60,9 @@ public final class VigilApplication implements AutoCloseable {
    * Assembles the application (not started).
    *
    * @param config the effective configuration
-   * @param decayInterval how often risk decays when nothing arrives
    */
-  public VigilApplication(VigilConfig config, Duration decayInterval) {
+  public VigilApplication(VigilConfig config) {
+    Duration decayInterval = config.get(Settings.DECAY_INTERVAL);
     this.config = config;
     this.topics = topics(config);
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -120,7 +120,7 @@ public final class ReferenceData {
 
   /** The name of the trusted network containing the address, if any. */
   public Optional<String> trustedNetwork(String ip) {
-    return trustedNetworks.match(ip);
+    return ip == null ? Optional.empty() : trustedNetworks.match(ip);
   }
 
   /** Adds or replaces what is known about a subject ({@code null} removes it). */

@@ -32,7 +32,7 @@ public final class SignalValidator {
         id("eventId", e.getEventId()),
         time("timestamp", e.getTimestamp()),
         id("subjectId", e.getSubjectId()),
-        id("ip", e.getIp()),
+        e.getIp() == null ? Optional.empty() : id("ip", e.getIp()),
         geo(e.getGeo()));
   }
 

@@ -1,10 +1,7 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.VigilApplication;
-import dev.vigil.app.cli.DemoOptions.OutputFormat;
 import dev.vigil.app.config.VigilConfig;
-import dev.vigil.app.demo.DemoPrinter;
-import dev.vigil.app.demo.Observation;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintWriter;
@@ -74,7 +71,7 @@ abstract class FollowCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     Topic<String, SpecificRecord> topic = (Topic<String, SpecificRecord>) topic(topics);
     PrintWriter out = spec.commandLine().getOut();
-    DemoPrinter printer = new DemoPrinter(out, output);
+    OutputPrinter printer = new OutputPrinter(out, output);
     Map<String, Object> props = new HashMap<>(config.clientProperties());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,7 +1,11 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -22,13 +26,21 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VigilConfig config = root.config();
-    PipelineRunner runner =
-        Runners.pipeline()
-            .orElseThrow(
-                () ->
-                    new CliFailure(
-                        VigilCli.FAILED,
-                        "vigil run is not wired yet: no PipelineRunner is registered."));
-    return runner.run(config, spec.commandLine().getOut());
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook = new Thread(stop::countDown, "vigil-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (VigilApplication app = new VigilApplication(config)) {
+      app.start(Duration.ofMinutes(2));
+      out.println(
+          "Vigil is running as '"
+              + config.applicationId()
+              + "' against "
+              + config.bootstrapServers()
+              + "; Ctrl-C stops it.");
+      out.flush();
+      stop.await();
+      return VigilCli.OK;
+    }
   }
 }

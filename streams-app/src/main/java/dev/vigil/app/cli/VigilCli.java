@@ -29,8 +29,6 @@ import picocli.CommandLine.Spec;
     subcommands = {
       TopicsCommand.class,
       RunCommand.class,
-      DemoCommand.class,
-      BenchCommand.class,
       PolicyCommand.class,
       FollowCommand.Alerts.class,
       FollowCommand.Commands.class,
@@ -99,8 +97,6 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
 
   /** Runs the CLI and exits the JVM with its exit code. */
   public static void main(String[] args) {
-    Runners.pipeline(new dev.vigil.app.VigilRun());
-    Runners.demo(new dev.vigil.app.demo.VigilDemo());
     System.exit(
         execute(
             System.getenv(),
@@ -120,8 +116,29 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
    */
   public static int execute(
       Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
+    return execute(environment, List.of(), out, err, args);
+  }
+
+  /**
+   * Runs the CLI with more subcommands (the development tools add {@code demo}, {@code dev} and
+   * {@code bench} this way, so the production artifact carries none of them).
+   *
+   * @param environment the environment to read settings from
+   * @param extraSubcommands picocli command objects added under {@code vigil}
+   * @param out standard output
+   * @param err standard error
+   * @param args command-line arguments
+   * @return the exit code
+   */
+  public static int execute(
+      Map<String, String> environment,
+      List<Object> extraSubcommands,
+      PrintWriter out,
+      PrintWriter err,
+      String... args) {
     VigilCli cli = new VigilCli(environment);
     CommandLine commandLine = new CommandLine(cli);
+    extraSubcommands.forEach(commandLine::addSubcommand);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -169,7 +186,7 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
   }
 
   /** The effective configuration from the file, the environment and the top-level flags. */
-  VigilConfig config() {
+  public VigilConfig config() {
     return config(loader -> {});
   }
 
@@ -178,7 +195,7 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
    *
    * @param moreFlags adds the subcommand's flags to the loader
    */
-  VigilConfig config(Consumer<VigilConfig.Loader> moreFlags) {
+  public VigilConfig config(Consumer<VigilConfig.Loader> moreFlags) {
     VigilConfig.Loader loader = VigilConfig.loader().environment(environment);
     if (configFile != null) {
       loader.configFile(configFile);

@@ -137,4 +137,27 @@ public record Setting<T>(
       String key, String defaultValue, String doc, String kafkaAlias, String... values) {
     return oneOf(key, defaultValue, Arrays.asList(values), doc, kafkaAlias);
   }
+
+  /** A positive duration setting: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, ISO-8601. */
+  static Setting<java.time.Duration> duration(String key, String defaultValue, String doc) {
+    String allowed = "a positive duration such as 10s, 5m or PT5M";
+    return new Setting<>(
+        key,
+        dev.vigil.risk.detect.Durations.parse(defaultValue),
+        text -> {
+          java.time.Duration d;
+          try {
+            d = dev.vigil.risk.detect.Durations.parse(text);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(allowed, e);
+          }
+          if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(allowed);
+          }
+          return d;
+        },
+        allowed,
+        doc,
+        null);
+  }
 }

@@ -213,6 +213,13 @@ public final class Settings {
           false,
           "Wipe this instance's local state on start (it is rebuilt from changelogs).");
 
+  /** How often, on the wall clock, risk is re-evaluated for subjects that receive nothing. */
+  public static final Setting<java.time.Duration> DECAY_INTERVAL =
+      Setting.duration(
+          "decay.interval",
+          "10s",
+          "How often risk decays and de-escalates for subjects that receive no signal.");
+
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -235,7 +242,8 @@ public final class Settings {
           MAX_RECORD_BYTES,
           COMMIT_INTERVAL_MS,
           SHUTDOWN_TIMEOUT_MS,
-          STATE_CLEANUP_ON_START);
+          STATE_CLEANUP_ON_START,
+          DECAY_INTERVAL);
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
   private static final Map<String, Setting<?>> BY_KAFKA_ALIAS = new LinkedHashMap<>();

@@ -75,6 +75,7 @@ public final class VigilTopology {
       // Password spray is one IP against many subjects: its baseline must be keyed by IP.
       KStream<String, LoginEvent> byIp =
           logins
+              .filter((subject, login) -> login.getIp() != null, Named.as("login-with-ip"))
               .selectKey((subject, login) -> login.getIp(), Named.as("login-key-by-ip"))
               .repartition(
                   Repartitioned.with(topics.login().keySerde(), topics.login().valueSerde())
