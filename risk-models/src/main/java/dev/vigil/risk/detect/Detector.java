@@ -16,6 +16,14 @@ public interface Detector<E, S> {
   /** Stable id such as {@code login.impossible-travel}; also the key of its baseline. */
   String id();
 
+  /**
+   * Every detector id this detector writes on its findings (policy rules may name exactly these).
+   * Most detectors emit only their own id; one that raises several kinds of finding lists them all.
+   */
+  default java.util.Set<String> findingIds() {
+    return java.util.Set.of(id());
+  }
+
   /** The key the baseline is kept under. */
   default KeyScope scope() {
     return KeyScope.SUBJECT;

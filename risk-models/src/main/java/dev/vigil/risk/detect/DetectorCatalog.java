@@ -65,6 +65,13 @@ public final class DetectorCatalog {
     return out;
   }
 
+  /** Every detector id a registered detector writes on its findings, in registration order. */
+  public List<String> findingIds() {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    byEventType.values().forEach(list -> list.forEach(d -> ids.addAll(d.findingIds())));
+    return List.copyOf(ids);
+  }
+
   /** Every registered detector id, in registration order. */
   public List<String> ids() {
     List<String> ids = new ArrayList<>();

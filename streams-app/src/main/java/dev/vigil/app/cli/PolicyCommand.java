@@ -85,7 +85,8 @@ public final class PolicyCommand implements Callable<Integer> {
     } catch (PolicyException e) {
       throw new CliFailure(VigilCli.FAILED, file + ": " + e.getMessage());
     }
-    Set<String> known = Set.copyOf(DetectorCatalog.defaults(DetectorSettings.defaults()).ids());
+    Set<String> known =
+        Set.copyOf(DetectorCatalog.defaults(DetectorSettings.defaults()).findingIds());
     for (PolicyRule rule : policy.rules()) {
       for (String detector : rule.detectorsAny()) {
         if (!known.contains(detector)) {

@@ -96,6 +96,11 @@ public final class SensitiveFromRiskyDeviceDetector
   }
 
   @Override
+  public java.util.Set<String> findingIds() {
+    return java.util.Set.of(ID, HIJACK_ID);
+  }
+
+  @Override
   public Class<State> stateType() {
     return State.class;
   }
