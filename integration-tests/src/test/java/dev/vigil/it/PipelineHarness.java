@@ -7,10 +7,10 @@ import dev.vigil.app.topology.TopologyDependencies;
 import dev.vigil.app.topology.VigilTopology;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.detect.DetectionContext;
-import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.risk.signal.SignalFamilies;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -100,7 +100,7 @@ final class PipelineHarness implements AutoCloseable {
   PipelineHarness start() {
     TopologyDependencies deps =
         new TopologyDependencies(
-            DetectorCatalog.defaults(DetectorSettings.defaults()),
+            SignalFamilies.catalog(DetectorSettings.defaults()),
             new DetectionContext(new ReferenceData(), DetectorSettings.defaults()),
             FusionSettings.defaults(),
             policy,

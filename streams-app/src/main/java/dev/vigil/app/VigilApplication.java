@@ -6,6 +6,7 @@ import dev.vigil.app.config.VigilConfigException;
 import dev.vigil.app.http.HttpApi;
 import dev.vigil.app.http.StreamsRiskQuery;
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.app.topology.PolicyHolder;
 import dev.vigil.app.topology.TopologyDependencies;
 import dev.vigil.app.topology.VigilTopology;
@@ -14,11 +15,13 @@ import dev.vigil.enforcement.SetIssuer;
 import dev.vigil.enforcement.SetSigner;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.detect.DetectionContext;
-import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.risk.signal.SignalFamilies;
+import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
+import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,6 +33,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,28 +67,56 @@ public final class VigilApplication implements AutoCloseable {
    * @param config the effective configuration
    */
   public VigilApplication(VigilConfig config) {
-    Duration decayInterval = config.get(Settings.DECAY_INTERVAL);
     this.config = config;
     this.topics = topics(config);
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new VigilMetrics(prometheus);
     this.policy = new PolicyHolder(DEFAULT_POLICY_ID, PolicyParser.defaultPolicy(), metrics);
-    DetectorSettings detectorSettings = DetectorSettings.defaults();
-    TopologyDependencies deps =
-        new TopologyDependencies(
-            DetectorCatalog.defaults(detectorSettings),
-            new DetectionContext(reference, detectorSettings),
-            FusionSettings.defaults(),
-            policy,
-            decayInterval,
-            metrics);
     this.sets = setIssuer(config);
-    deps = deps.withSets(sets);
+    TopologyDependencies deps =
+        dependencies(config, reference, policy, metrics)
+            .withSets(sets)
+            .withSignalPartitions(TopicAdmin.partitionCounts(config, signalTopics(topics)));
     this.pipeline =
         new Pipeline(
-            VigilTopology.build(topics, deps),
-            Pipeline.withVigilDefaults(config.streamsProperties(), topics, metrics),
-            metrics);
+            VigilTopology.build(topics, deps), streamsProperties(config, topics, metrics), metrics);
+  }
+
+  /**
+   * What the topology needs, from configuration: detectors with their parameters, reference data,
+   * fusion, the policy holder, the decay interval and metrics (no SETs, every signal repartitioned
+   * until partition counts are given). Tests build the production topology from this.
+   */
+  public static TopologyDependencies dependencies(
+      VigilConfig config, ReferenceData reference, PolicyHolder policy, VigilMetrics metrics) {
+    DetectorSettings detectorSettings = config.detectorSettings();
+    return new TopologyDependencies(
+        SignalFamilies.catalog(detectorSettings),
+        new DetectionContext(reference, detectorSettings),
+        FusionSettings.defaults(),
+        policy,
+        config.get(Settings.DECAY_INTERVAL),
+        metrics,
+        config.get(Settings.DEVICE_CHECK_INTERVAL));
+  }
+
+  /**
+   * Kafka Streams properties from configuration with everything a Vigil deployment needs:
+   * dead-letter handling, exactly-once unless configured otherwise. Tests use the same.
+   */
+  public static Properties streamsProperties(
+      VigilConfig config, Topics topics, VigilMetrics metrics) {
+    return Pipeline.withVigilDefaults(config.streamsProperties(), topics, metrics);
+  }
+
+  /** The topic names of every signal family. */
+  public static List<String> signalTopics(Topics topics) {
+    return SignalFamilies.ALL.stream().map(f -> signalTopic(topics, f).name()).toList();
+  }
+
+  private static <E extends SpecificRecord> Topic<String, E> signalTopic(
+      Topics topics, SignalFamily<E> family) {
+    return topics.signal(family.topic(), family.type());
   }
 
   /** The topic registry for a configuration, with serdes bound to its schema registry. */
@@ -92,7 +125,9 @@ public final class VigilApplication implements AutoCloseable {
     serde.put("schema.registry.url", config.schemaRegistryUrl());
     serde.put("vigil.max.record.bytes", Integer.toString(config.maxRecordBytes()));
     config.kafkaProperties().forEach(serde::putIfAbsent);
-    return Topics.create(config.topicPrefix(), RegistryAvroSerdeFactory.fromConfig(serde));
+    Topics topics = Topics.create(config.topicPrefix(), RegistryAvroSerdeFactory.fromConfig(serde));
+    SignalFamilies.ALL.forEach(family -> signalTopic(topics, family));
+    return topics;
   }
 
   /**

@@ -188,13 +188,7 @@ public final class Benchmark {
   }
 
   private static List<String> inputs(Topics topics) {
-    return List.of(
-        topics.login().name(),
-        topics.access().name(),
-        topics.devicePosture().name(),
-        topics.networkFlow().name(),
-        topics.external().name(),
-        topics.grants().name());
+    return VigilApplication.signalTopics(topics);
   }
 
   /** The same sources, guarantee and commit interval, but records are copied unchanged. */

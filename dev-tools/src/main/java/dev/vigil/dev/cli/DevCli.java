@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The {@code vigil} command line of a development checkout: the production commands plus {@code
- * demo} and {@code bench}, which need the embedded broker and the traffic generator. What {@code
- * ./vigil} runs; the production image runs {@link VigilCli} alone.
+ * demo}, {@code dev} and {@code bench}, which need the embedded broker and the traffic generator.
+ * What {@code ./vigil} runs; the production image runs {@link VigilCli} alone.
  */
 public final class DevCli {
 
@@ -18,7 +18,7 @@ public final class DevCli {
     System.exit(
         VigilCli.execute(
             System.getenv(),
-            List.of(new DemoCommand(), new BenchCommand()),
+            List.of(new DemoCommand(), new DevCommand(), new BenchCommand()),
             new PrintWriter(System.out, true),
             new PrintWriter(System.err, true),
             args));

@@ -1,6 +1,8 @@
 package dev.vigil.dev.demo;
 
 import dev.vigil.dev.demo.generator.GeneratedEvent;
+import dev.vigil.risk.signal.SignalFamilies;
+import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.util.HashMap;
@@ -19,14 +21,26 @@ public final class GeneratedEventSender {
   /** A sender over a byte-array producer, serialising with the topics' own serdes. */
   public GeneratedEventSender(KafkaProducer<byte[], byte[]> producer, Topics topics) {
     this.producer = producer;
-    byStream.put(GeneratedEvent.LOGIN, topics.login());
-    byStream.put(GeneratedEvent.ACCESS, topics.access());
-    byStream.put(GeneratedEvent.DEVICE_POSTURE, topics.devicePosture());
-    byStream.put(GeneratedEvent.NETWORK_FLOW, topics.networkFlow());
-    byStream.put(GeneratedEvent.EXTERNAL, topics.external());
-    byStream.put(GeneratedEvent.GRANT, topics.grants());
+    this.byStream.putAll(topicsByStream(topics));
+  }
+
+  /**
+   * The topic of each generated stream: a signal family's stream is named after the family, and
+   * reference data has its own topics.
+   */
+  public static Map<String, Topic<String, ?>> topicsByStream(Topics topics) {
+    Map<String, Topic<String, ?>> byStream = new HashMap<>();
+    for (SignalFamily<?> family : SignalFamilies.ALL) {
+      byStream.put(family.name(), signalTopic(topics, family));
+    }
     byStream.put(GeneratedEvent.THREAT_INTEL, topics.threatIntel());
     byStream.put(GeneratedEvent.SERVICE_EDGE, topics.serviceEdges());
+    return byStream;
+  }
+
+  private static <E extends SpecificRecord> Topic<String, E> signalTopic(
+      Topics topics, SignalFamily<E> family) {
+    return topics.signal(family.topic(), family.type());
   }
 
   /** Sends the events (asynchronously) and returns how many were sent. */

@@ -218,15 +218,8 @@ public final class VigilDemo {
   /** Waits until the pipeline's consumer group has no lag on the signal topics. */
   private static void waitForCatchUp(
       VigilConfig config, Topics topics, Duration max, OutputPrinter printer) throws Exception {
-    List<String> inputs =
-        List.of(
-            topics.login().name(),
-            topics.access().name(),
-            topics.devicePosture().name(),
-            topics.networkFlow().name(),
-            topics.external().name(),
-            topics.grants().name(),
-            topics.findings().name());
+    List<String> inputs = new java.util.ArrayList<>(VigilApplication.signalTopics(topics));
+    inputs.add(topics.findings().name());
     long deadline = System.currentTimeMillis() + max.toMillis();
     long nextReport = System.currentTimeMillis() + 10_000;
     try (Admin admin = Admin.create(config.clientProperties())) {

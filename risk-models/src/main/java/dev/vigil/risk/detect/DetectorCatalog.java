@@ -1,19 +1,14 @@
 package dev.vigil.risk.detect;
 
-import dev.vigil.risk.detect.access.AccessDetectors;
-import dev.vigil.risk.detect.device.DeviceDetectors;
-import dev.vigil.risk.detect.external.ExternalDetectors;
-import dev.vigil.risk.detect.login.LoginDetectors;
-import dev.vigil.risk.detect.network.NetworkDetectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Every detector, registered under the event class it reads. Adding a detector to a signal family
- * is one {@link #register} call here (or on a catalog passed to the topology); the topology wires
- * each (event class, key scope) group to one named processor and one baseline store.
+ * Detectors registered under the event class they read; the topology wires each (event class, key
+ * scope) group to one named processor and one baseline store. The built-in catalog is {@code
+ * SignalFamilies.catalog(settings)}.
  */
 public final class DetectorCatalog {
 
@@ -22,17 +17,6 @@ public final class DetectorCatalog {
   /** An empty catalog. */
   public static DetectorCatalog empty() {
     return new DetectorCatalog();
-  }
-
-  /** The built-in detectors with parameters from settings. */
-  public static DetectorCatalog defaults(DetectorSettings settings) {
-    DetectorCatalog catalog = new DetectorCatalog();
-    LoginDetectors.registerDefaults(catalog, settings);
-    AccessDetectors.registerDefaults(catalog, settings);
-    DeviceDetectors.registerDefaults(catalog, settings);
-    NetworkDetectors.registerDefaults(catalog, settings);
-    ExternalDetectors.registerDefaults(catalog, settings);
-    return catalog;
   }
 
   /**

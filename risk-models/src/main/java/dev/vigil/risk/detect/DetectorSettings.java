@@ -11,10 +11,53 @@ import java.util.Objects;
  */
 public final class DetectorSettings {
 
+  /**
+   * A parameter a detector read, with its type and default.
+   *
+   * @param key the full key, e.g. {@code login.password-spray.min-subjects}
+   * @param type {@code integer}, {@code number}, {@code boolean} or {@code duration}
+   * @param defaultValue the default as text
+   */
+  public record Parameter(String key, String type, String defaultValue) {}
+
   private final Map<String, String> values;
+  private final Map<String, Parameter> reads;
+
+  private DetectorSettings(Map<String, String> values, Map<String, Parameter> reads) {
+    this.values = Map.copyOf(values);
+    this.reads = reads;
+  }
 
   private DetectorSettings(Map<String, String> values) {
-    this.values = Map.copyOf(values);
+    this(values, null);
+  }
+
+  /**
+   * Settings that also write down every parameter read through them (key, type, default), so the
+   * parameters of the built-in detectors can be listed from the code itself.
+   *
+   * @param values overrides
+   * @param reads where each parameter read is recorded (first read wins)
+   */
+  public static DetectorSettings recording(
+      Map<String, String> values, Map<String, Parameter> reads) {
+    return new DetectorSettings(Objects.requireNonNull(values, "values"), reads);
+  }
+
+  private void read(String key, String type, Object defaultValue) {
+    if (reads != null) {
+      reads.putIfAbsent(key, new Parameter(key, type, text(defaultValue)));
+    }
+  }
+
+  private static String text(Object value) {
+    if (value instanceof Duration d) {
+      return Durations.format(d);
+    }
+    if (value instanceof Double v && v == Math.rint(v) && !Double.isInfinite(v)) {
+      return Long.toString(v.longValue());
+    }
+    return String.valueOf(value);
   }
 
   /** No overrides: every detector uses its defaults. */
@@ -29,6 +72,7 @@ public final class DetectorSettings {
 
   /** A number, or the default when the key is not set. */
   public double getDouble(String key, double defaultValue) {
+    read(key, "number", defaultValue);
     String v = values.get(key);
     if (v == null) {
       return defaultValue;
@@ -43,6 +87,7 @@ public final class DetectorSettings {
 
   /** A whole number, or the default when the key is not set. */
   public int getInt(String key, int defaultValue) {
+    read(key, "integer", defaultValue);
     String v = values.get(key);
     if (v == null) {
       return defaultValue;
@@ -57,6 +102,7 @@ public final class DetectorSettings {
 
   /** A flag, or the default when the key is not set. */
   public boolean getBoolean(String key, boolean defaultValue) {
+    read(key, "boolean", defaultValue);
     String v = values.get(key);
     if (v == null) {
       return defaultValue;
@@ -70,6 +116,7 @@ public final class DetectorSettings {
 
   /** A duration (ISO-8601 like PT10M, or 30s / 10m / 2h / 7d), or the default. */
   public Duration getDuration(String key, Duration defaultValue) {
+    read(key, "duration", defaultValue);
     String v = values.get(key);
     if (v == null) {
       return defaultValue;

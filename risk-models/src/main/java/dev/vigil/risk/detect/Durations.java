@@ -37,4 +37,21 @@ public final class Durations {
       throw new IllegalArgumentException("'" + text + "' is not a duration.", e);
     }
   }
+
+  /**
+   * The shortest of {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d} that is exact.
+   */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms != 0 && ms % 86_400_000L == 0) {
+      return ms / 86_400_000L + "d";
+    } else if (ms != 0 && ms % 3_600_000L == 0) {
+      return ms / 3_600_000L + "h";
+    } else if (ms != 0 && ms % 60_000L == 0) {
+      return ms / 60_000L + "m";
+    } else if (ms % 1_000L == 0) {
+      return ms / 1_000L + "s";
+    }
+    return ms + "ms";
+  }
 }

@@ -2,6 +2,7 @@ package dev.vigil.schemas.serde;
 
 import dev.vigil.schemas.registry.CachingSchemaRegistryClient;
 import dev.vigil.schemas.registry.HttpSchemaRegistryClient;
+import dev.vigil.schemas.registry.MockSchemaRegistryClient;
 import dev.vigil.schemas.registry.SchemaRegistryClient;
 import dev.vigil.schemas.topic.AvroSerdeFactory;
 import java.util.Map;
@@ -35,9 +36,14 @@ public final class RegistryAvroSerdeFactory implements AvroSerdeFactory {
   /**
    * A factory over a caching HTTP client built from Confluent-style keys ({@code
    * schema.registry.url}, {@code basic.auth.user.info}, ...; see {@link
-   * HttpSchemaRegistryClient#fromConfig}) plus the serde keys.
+   * HttpSchemaRegistryClient#fromConfig}) plus the serde keys; a {@code mock://scope} URL gives the
+   * in-memory {@link MockSchemaRegistryClient} of that scope instead (tests).
    */
   public static RegistryAvroSerdeFactory fromConfig(Map<String, ?> config) {
+    Object url = config.get("schema.registry.url");
+    if (url != null && url.toString().startsWith(MockSchemaRegistryClient.SCHEME)) {
+      return new RegistryAvroSerdeFactory(MockSchemaRegistryClient.forUrl(url.toString()), config);
+    }
     return new RegistryAvroSerdeFactory(
         new CachingSchemaRegistryClient(HttpSchemaRegistryClient.fromConfig(config)), config);
   }

@@ -15,9 +15,14 @@ import dev.vigil.schema.SubjectProfile;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schema.ThreatIndicator;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -52,21 +57,20 @@ public final class Topics {
   private final Topic<String, String> sets;
   private final Topic<String, EnforcementCommand> audit;
   private final Topic<byte[], byte[]> deadLetters;
+  private final AvroSerdeFactory avro;
+  private final Map<String, Topic<String, ?>> signals = new ConcurrentHashMap<>();
+  private final Map<String, Class<?>> signalTypes = new ConcurrentHashMap<>();
 
   private Topics(String prefix, AvroSerdeFactory avro) {
     this.prefix = prefix;
+    this.avro = avro;
     Serde<String> key = Serdes.String();
-    login = new Topic<>(name("signals.login"), key, avro.valueSerde(LoginEvent.class), signal());
-    access = new Topic<>(name("signals.access"), key, avro.valueSerde(AccessEvent.class), signal());
-    devicePosture =
-        new Topic<>(
-            name("signals.device-posture"), key, avro.valueSerde(DevicePosture.class), signal());
-    networkFlow =
-        new Topic<>(
-            name("signals.network-flow"), key, avro.valueSerde(NetworkFlow.class), signal());
-    external =
-        new Topic<>(name("signals.external"), key, avro.valueSerde(ExternalSignal.class), signal());
-    grants = new Topic<>(name("access.grants"), key, avro.valueSerde(AccessGrant.class), signal());
+    login = signal("signals.login", LoginEvent.class);
+    access = signal("signals.access", AccessEvent.class);
+    devicePosture = signal("signals.device-posture", DevicePosture.class);
+    networkFlow = signal("signals.network-flow", NetworkFlow.class);
+    external = signal("signals.external", ExternalSignal.class);
+    grants = signal("access.grants", AccessGrant.class);
     threatIntel =
         new Topic<>(
             name("reference.threat-intel"),
@@ -227,8 +231,39 @@ public final class Topics {
     return deadLetters;
   }
 
-  /** Every topic, inputs first. */
+  /**
+   * The topic of a signal family (kept for 7 days, keyed as the family says), created on first use
+   * and the same object afterwards.
+   *
+   * @param base the name without prefix and version, e.g. {@code signals.login}
+   * @param type the Avro value class
+   * @throws IllegalArgumentException if the name is already used with another value class
+   */
+  @SuppressWarnings("unchecked")
+  public <V extends SpecificRecord> Topic<String, V> signal(String base, Class<V> type) {
+    String name = name(base);
+    Topic<String, ?> topic =
+        signals.computeIfAbsent(
+            name, n -> new Topic<>(n, Serdes.String(), avro.valueSerde(type), signal()));
+    Class<?> known = signalTypes.computeIfAbsent(name, n -> type);
+    if (known != type) {
+      throw new IllegalArgumentException(
+          "Topic " + name + " carries " + known.getSimpleName() + ", not " + type.getSimpleName());
+    }
+    return (Topic<String, V>) topic;
+  }
+
+  /** Every topic, inputs first (signal topics of families not yet asked for are not listed). */
   public List<Topic<?, ?>> all() {
+    List<Topic<?, ?>> all = new ArrayList<>(fixed());
+    signals.values().stream()
+        .filter(t -> !all.contains(t))
+        .sorted(Comparator.comparing(Topic::name))
+        .forEach(all::add);
+    return List.copyOf(all);
+  }
+
+  private List<Topic<?, ?>> fixed() {
     return List.of(
         login,
         access,

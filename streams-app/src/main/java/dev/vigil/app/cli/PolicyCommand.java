@@ -6,8 +6,8 @@ import dev.vigil.risk.decision.Policy;
 import dev.vigil.risk.decision.PolicyException;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.decision.PolicyRule;
-import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.signal.SignalFamilies;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.PolicyDocument;
 import dev.vigil.schemas.topic.Topic;
@@ -86,7 +86,7 @@ public final class PolicyCommand implements Callable<Integer> {
       throw new CliFailure(VigilCli.FAILED, file + ": " + e.getMessage());
     }
     Set<String> known =
-        Set.copyOf(DetectorCatalog.defaults(DetectorSettings.defaults()).findingIds());
+        Set.copyOf(SignalFamilies.catalog(DetectorSettings.defaults()).findingIds());
     for (PolicyRule rule : policy.rules()) {
       for (String detector : rule.detectorsAny()) {
         if (!known.contains(detector)) {

@@ -1,5 +1,6 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.config.DevSandboxFile;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.config.VigilConfigException;
 import java.io.PrintWriter;
@@ -196,7 +197,8 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
    * @param moreFlags adds the subcommand's flags to the loader
    */
   public VigilConfig config(Consumer<VigilConfig.Loader> moreFlags) {
-    VigilConfig.Loader loader = VigilConfig.loader().environment(environment);
+    VigilConfig.Loader loader =
+        VigilConfig.loader().environment(environment).sandbox(Path.of(DevSandboxFile.DEFAULT_PATH));
     if (configFile != null) {
       loader.configFile(configFile);
     }

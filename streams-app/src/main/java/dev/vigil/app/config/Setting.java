@@ -160,4 +160,44 @@ public record Setting<T>(
         doc,
         null);
   }
+
+  /**
+   * A detector parameter as a setting: the value is kept as text (the detector parses it), checked
+   * here against the parameter's type so that a mistake is reported before anything starts.
+   */
+  static Setting<String> detectorParameter(
+      dev.vigil.risk.detect.DetectorSettings.Parameter parameter) {
+    String allowed =
+        switch (parameter.type()) {
+          case "integer" -> "a whole number";
+          case "number" -> "a number";
+          case "boolean" -> "true or false";
+          case "duration" -> "a duration such as 30s, 10m, 2h or 7d";
+          default -> "a value";
+        };
+    return new Setting<>(
+        parameter.key(),
+        parameter.defaultValue(),
+        text -> {
+          try {
+            switch (parameter.type()) {
+              case "integer" -> Integer.parseInt(text.replace("_", ""));
+              case "number" -> Double.parseDouble(text);
+              case "boolean" -> {
+                if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+                  throw new IllegalArgumentException(allowed);
+                }
+              }
+              case "duration" -> dev.vigil.risk.detect.Durations.parse(text);
+              default -> {}
+            }
+          } catch (RuntimeException e) {
+            throw new IllegalArgumentException(allowed, e);
+          }
+          return parameter.type().equals("integer") ? text.replace("_", "") : text;
+        },
+        allowed,
+        "Detector parameter (" + parameter.type() + "); see docs/detectors.md.",
+        null);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.app.config;
 
+import dev.vigil.risk.signal.DetectorParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ public final class Settings {
 
   private static final Pattern HOST_PORTS =
       Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,\\s*[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*");
-  private static final Pattern HTTP_URL = Pattern.compile("https?://\\S+");
+  private static final Pattern HTTP_URL = Pattern.compile("(https?|mock)://\\S+");
   private static final Pattern PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]{1,100}");
   private static final Pattern APP_ID_PATTERN = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
 
@@ -34,7 +35,7 @@ public final class Settings {
           "schema.registry.url",
           "http://localhost:8081",
           HTTP_URL,
-          "an http:// or https:// URL",
+          "an http:// or https:// URL (mock:// for tests)",
           "Base URL of the Confluent-compatible schema registry.",
           null);
 
@@ -220,37 +221,61 @@ public final class Settings {
           "10s",
           "How often risk decays and de-escalates for subjects that receive no signal.");
 
-  /** Every setting, in documentation order. */
-  public static final List<Setting<?>> ALL =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          SCHEMA_REGISTRY_URL,
-          TOPIC_PREFIX,
-          APPLICATION_ID,
-          STATE_DIR,
-          PROCESSING_GUARANTEE,
-          NUM_STREAM_THREADS,
-          REPLICATION_FACTOR,
-          PARTITIONS,
-          HTTP_PORT,
-          SETS_ENABLED,
-          SETS_ISSUER,
-          SETS_AUDIENCE,
-          SETS_KEYSTORE_PATH,
-          SETS_KEYSTORE_PASSWORD,
-          SETS_KEY_ALIAS,
-          MAX_RECORD_BYTES,
-          COMMIT_INTERVAL_MS,
-          SHUTDOWN_TIMEOUT_MS,
-          STATE_CLEANUP_ON_START,
-          DECAY_INTERVAL);
+  /** How often, on the wall clock, devices are checked for posture that stopped arriving. */
+  public static final Setting<java.time.Duration> DEVICE_CHECK_INTERVAL =
+      Setting.duration(
+          "device.check.interval",
+          "5m",
+          "How often devices are checked for stale posture when nothing arrives from them.");
+
+  /** Every detector parameter and {@code <detector>.enabled} flag, read off the detectors. */
+  public static final List<Setting<String>> DETECTOR_PARAMETERS =
+      DetectorParameters.all().values().stream().map(Setting::detectorParameter).toList();
+
+  /** Every setting, in documentation order: Vigil's own, then the detector parameters. */
+  public static final List<Setting<?>> ALL = all();
+
+  private static List<Setting<?>> all() {
+    List<Setting<?>> all = new java.util.ArrayList<>(fixed());
+    all.addAll(DETECTOR_PARAMETERS);
+    return List.copyOf(all);
+  }
+
+  private static List<Setting<?>> fixed() {
+    return List.of(
+        BOOTSTRAP_SERVERS,
+        SCHEMA_REGISTRY_URL,
+        TOPIC_PREFIX,
+        APPLICATION_ID,
+        STATE_DIR,
+        PROCESSING_GUARANTEE,
+        NUM_STREAM_THREADS,
+        REPLICATION_FACTOR,
+        PARTITIONS,
+        HTTP_PORT,
+        SETS_ENABLED,
+        SETS_ISSUER,
+        SETS_AUDIENCE,
+        SETS_KEYSTORE_PATH,
+        SETS_KEYSTORE_PASSWORD,
+        SETS_KEY_ALIAS,
+        MAX_RECORD_BYTES,
+        COMMIT_INTERVAL_MS,
+        SHUTDOWN_TIMEOUT_MS,
+        STATE_CLEANUP_ON_START,
+        DECAY_INTERVAL,
+        DEVICE_CHECK_INTERVAL);
+  }
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
   private static final Map<String, Setting<?>> BY_KAFKA_ALIAS = new LinkedHashMap<>();
+  private static final Map<String, String> BY_ENV = new LinkedHashMap<>();
 
   static {
     for (Setting<?> s : ALL) {
       BY_KEY.put(s.key(), s);
+      BY_ENV.put(
+          s.key().toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), s.key());
       if (s.kafkaAlias() != null) {
         BY_KAFKA_ALIAS.put(s.kafkaAlias(), s);
       }
@@ -258,6 +283,19 @@ public final class Settings {
   }
 
   private Settings() {}
+
+  /** Whether a key is a detector parameter. */
+  public static boolean isDetectorParameter(String key) {
+    return DetectorParameters.all().containsKey(key);
+  }
+
+  /**
+   * The key an environment variable name stands for ({@code LOGIN_PASSWORD_SPRAY_MIN_SUBJECTS} for
+   * {@code login.password-spray.min-subjects}), if it names a known setting.
+   */
+  public static Optional<String> byEnvironmentName(String name) {
+    return Optional.ofNullable(BY_ENV.get(name));
+  }
 
   /** The setting with this key, if any. */
   public static Optional<Setting<?>> byKey(String key) {

@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -62,6 +61,8 @@ public final class VigilConfig {
   public enum Layer {
     /** Built-in defaults. */
     DEFAULT,
+    /** A running {@code vigil dev} sandbox's addresses ({@code .vigil/dev.env}). */
+    SANDBOX,
     /** The config file. */
     FILE,
     /** Environment variables. */
@@ -161,11 +162,8 @@ public final class VigilConfig {
                             + Settings.closest(key)
                                 .map(c -> "; did you mean '" + c + "'?")
                                 .orElse(
-                                    "; known settings are "
-                                        + Settings.ALL.stream()
-                                            .map(Setting::key)
-                                            .collect(Collectors.joining(", "))
-                                        + ", or kafka.<client property>.")));
+                                    "; 'vigil config' lists every setting, and"
+                                        + " kafka.<client property> passes one to Kafka.")));
     return new Resolved(key, setting);
   }
 
@@ -294,6 +292,17 @@ public final class VigilConfig {
     return Duration.ofMillis(get(Settings.SHUTDOWN_TIMEOUT_MS));
   }
 
+  /** Detector parameters and enabled flags that differ from the detectors' own defaults. */
+  public dev.vigil.risk.detect.DetectorSettings detectorSettings() {
+    Map<String, String> set = new TreeMap<>();
+    for (Setting<String> s : Settings.DETECTOR_PARAMETERS) {
+      if (origins.get(s.key()).layer() != Layer.DEFAULT) {
+        set.put(s.key(), get(s));
+      }
+    }
+    return dev.vigil.risk.detect.DetectorSettings.of(set);
+  }
+
   /** Whether to wipe local state on start. */
   public boolean stateCleanupOnStart() {
     return get(Settings.STATE_CLEANUP_ON_START);
@@ -371,8 +380,18 @@ public final class VigilConfig {
     private String configFileWhere;
     private Map<String, String> environment;
     private final List<Entry> flags = new ArrayList<>();
+    private Path sandboxFile;
 
     private Loader() {}
+
+    /**
+     * The env file of a running {@code vigil dev} sandbox, read as the layer just above the
+     * defaults when it exists and its process is alive.
+     */
+    public Loader sandbox(Path file) {
+      this.sandboxFile = file;
+      return this;
+    }
 
     /**
      * The config file given with {@code --config}; it takes precedence over {@code VIGIL_CONFIG}.
@@ -428,6 +447,13 @@ public final class VigilConfig {
     public VigilConfig load() {
       Map<String, String> env = environment == null ? System.getenv() : environment;
       List<Entry> entries = new ArrayList<>();
+      if (sandboxFile != null) {
+        Origin sandbox = new Origin(Layer.SANDBOX, "in " + sandboxFile + " (vigil dev)");
+        DevSandboxFile.read(sandboxFile)
+            .forEach(
+                (name, value) ->
+                    entries.add(new Entry(envKey(name, VIGIL_ENV_PREFIX), value, sandbox)));
+      }
       Path file = configFile;
       String fileFrom = configFileWhere;
       if (file == null && env.get(CONFIG_ENV) != null && !env.get(CONFIG_ENV).isBlank()) {
@@ -461,7 +487,12 @@ public final class VigilConfig {
     }
 
     private static String envKey(String name, String prefix) {
-      return name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+      String rest = name.substring(prefix.length());
+      if (prefix.equals(VIGIL_ENV_PREFIX)) {
+        return Settings.byEnvironmentName(rest)
+            .orElse(rest.toLowerCase(Locale.ROOT).replace('_', '.'));
+      }
+      return rest.toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     private static List<Entry> readFile(Path file, String from) {

@@ -83,6 +83,8 @@ public final class TopicAdmin implements AutoCloseable {
 
   private static final Set<String> SHOWN_CONFIGS = Set.of("cleanup.policy", "retention.ms");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TopicAdmin.class);
+
   private final Admin admin;
   private final boolean ownsAdmin;
   private final Duration timeout;
@@ -111,6 +113,32 @@ public final class TopicAdmin implements AutoCloseable {
     this.admin = Objects.requireNonNull(admin, "admin");
     this.ownsAdmin = ownsAdmin;
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /**
+   * The partition counts of the given topics as the cluster has them: 0 for a topic that does not
+   * exist or when the cluster does not answer (the topology then repartitions all of its records,
+   * which is correct whatever the count, only slower).
+   *
+   * @param config where the cluster is
+   * @param names topic names
+   * @return partitions by topic name
+   */
+  public static java.util.function.ToIntFunction<String> partitionCounts(
+      dev.vigil.app.config.VigilConfig config, List<String> names) {
+    Map<String, Object> props = new java.util.HashMap<>(config.clientProperties());
+    props.putIfAbsent("default.api.timeout.ms", 15_000);
+    props.putIfAbsent("request.timeout.ms", 10_000);
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    try (TopicAdmin topics = new TopicAdmin(props, Duration.ofSeconds(15))) {
+      topics.describeExisting(names).forEach((n, d) -> counts.put(n, d.partitions().size()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Could not read the partition counts of the signal topics ({}); every signal will be"
+              + " repartitioned by its key.",
+          e.getMessage());
+    }
+    return name -> counts.getOrDefault(name, 0);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.fusion.FusionSettings;
 import java.time.Duration;
+import java.util.function.ToIntFunction;
 
 /**
  * What the topology needs besides topics: detectors, reference data, scoring parameters, the policy
@@ -19,6 +20,8 @@ import java.time.Duration;
  * @param metrics Vigil's meters
  * @param deviceCheckInterval how often devices are checked for stale posture (wall clock)
  * @param sets signs decisions as CAEP SETs for the SETs topic, or null for no SETs
+ * @param signalPartitions partitions of a signal topic by name, 0 when unknown (every record of it
+ *     is then repartitioned by its key)
  */
 public record TopologyDependencies(
     DetectorCatalog catalog,
@@ -28,7 +31,8 @@ public record TopologyDependencies(
     Duration decayInterval,
     VigilMetrics metrics,
     Duration deviceCheckInterval,
-    SetIssuer sets) {
+    SetIssuer sets,
+    ToIntFunction<String> signalPartitions) {
 
   /** Dependencies without SETs. */
   public TopologyDependencies(
@@ -39,7 +43,16 @@ public record TopologyDependencies(
       Duration decayInterval,
       VigilMetrics metrics,
       Duration deviceCheckInterval) {
-    this(catalog, detection, fusion, policy, decayInterval, metrics, deviceCheckInterval, null);
+    this(
+        catalog,
+        detection,
+        fusion,
+        policy,
+        decayInterval,
+        metrics,
+        deviceCheckInterval,
+        null,
+        topic -> 0);
   }
 
   /** Dependencies with a device check every five minutes. */
@@ -56,6 +69,28 @@ public record TopologyDependencies(
   /** The same dependencies, with SETs signed by the given issuer (null: none). */
   public TopologyDependencies withSets(SetIssuer issuer) {
     return new TopologyDependencies(
-        catalog, detection, fusion, policy, decayInterval, metrics, deviceCheckInterval, issuer);
+        catalog,
+        detection,
+        fusion,
+        policy,
+        decayInterval,
+        metrics,
+        deviceCheckInterval,
+        issuer,
+        signalPartitions);
+  }
+
+  /** The same dependencies, with the partition counts of the signal topics. */
+  public TopologyDependencies withSignalPartitions(ToIntFunction<String> partitions) {
+    return new TopologyDependencies(
+        catalog,
+        detection,
+        fusion,
+        policy,
+        decayInterval,
+        metrics,
+        deviceCheckInterval,
+        sets,
+        partitions);
   }
 }

@@ -6,28 +6,28 @@ import dev.vigil.risk.detect.BaselineBundle;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.KeyScope;
-import dev.vigil.risk.detect.access.AccessSignal;
-import dev.vigil.risk.detect.device.DeviceSignal;
 import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
 import dev.vigil.risk.reference.ReferenceData;
-import dev.vigil.risk.validate.SignalValidator;
-import dev.vigil.schema.AccessEvent;
+import dev.vigil.risk.signal.DetectorGroup;
+import dev.vigil.risk.signal.SignalFamilies;
+import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.EnforcementCommand;
-import dev.vigil.schema.ExternalSignal;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schema.NetworkFlow;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -59,89 +59,14 @@ public final class VigilTopology {
     StreamsBuilder builder = new StreamsBuilder();
     addReferenceData(builder, topics, deps);
 
+    Map<SignalFamily<?>, KStream<String, ?>> families = new LinkedHashMap<>();
+    for (SignalFamily<?> family : SignalFamilies.ALL) {
+      families.put(family, familyStream(builder, topics, family, deps));
+    }
     List<KStream<String, RiskFinding>> findings = new ArrayList<>();
-    KStream<String, LoginEvent> logins =
-        signal(builder, topics.login(), "login", SignalValidator::check);
-    detect(
-            builder,
-            logins,
-            "login",
-            LoginEvent.class,
-            LoginEvent::getEventId,
-            KeyScope.SUBJECT,
-            deps)
-        .ifPresent(findings::add);
-    if (!deps.catalog().detectors(LoginEvent.class, KeyScope.SOURCE_IP).isEmpty()) {
-      // Password spray is one IP against many subjects: its baseline must be keyed by IP.
-      KStream<String, LoginEvent> byIp =
-          logins
-              .filter((subject, login) -> login.getIp() != null, Named.as("login-with-ip"))
-              .selectKey((subject, login) -> login.getIp(), Named.as("login-key-by-ip"))
-              .repartition(
-                  Repartitioned.with(topics.login().keySerde(), topics.login().valueSerde())
-                      .withName("login-by-ip"));
-      detect(
-              builder,
-              byIp,
-              "login",
-              LoginEvent.class,
-              LoginEvent::getEventId,
-              KeyScope.SOURCE_IP,
-              deps)
-          .ifPresent(findings::add);
+    for (DetectorGroup<?> group : SignalFamilies.GROUPS) {
+      group(builder, topics, group, families, deps).ifPresent(findings::add);
     }
-
-    KStream<String, AccessEvent> accesses =
-        signal(builder, topics.access(), "access", SignalValidator::check);
-    KStream<String, AccessGrant> grants =
-        signal(builder, topics.grants(), "grant", SignalValidator::check);
-    // Access detectors also need the subject's sign-ins (sessions, devices) and JIT grants.
-    KStream<String, AccessSignal> accessSignals =
-        accesses
-            .mapValues(AccessSignal::ofAccess, Named.as("access-as-signal"))
-            .merge(
-                grants.mapValues(AccessSignal::ofGrant, Named.as("grant-as-signal")),
-                Named.as("merge-access-grant"))
-            .merge(
-                logins.mapValues(AccessSignal::ofLogin, Named.as("login-as-access-signal")),
-                Named.as("merge-access-login"));
-    detect(
-            builder,
-            accessSignals,
-            "access",
-            AccessSignal.class,
-            AccessSignal::eventId,
-            KeyScope.SUBJECT,
-            deps)
-        .ifPresent(findings::add);
-
-    if (!deps.catalog().detectors(DeviceSignal.class, KeyScope.DEVICE).isEmpty()) {
-      findings.add(deviceFindings(builder, topics, logins, accesses, deps));
-    }
-
-    KStream<String, NetworkFlow> flows =
-        signal(builder, topics.networkFlow(), "network-flow", SignalValidator::check);
-    detect(
-            builder,
-            flows,
-            "network",
-            NetworkFlow.class,
-            NetworkFlow::getEventId,
-            KeyScope.SUBJECT,
-            deps)
-        .ifPresent(findings::add);
-
-    KStream<String, ExternalSignal> external =
-        signal(builder, topics.external(), "external", SignalValidator::check);
-    detect(
-            builder,
-            external,
-            "external",
-            ExternalSignal.class,
-            ExternalSignal::getEventId,
-            KeyScope.SUBJECT,
-            deps)
-        .ifPresent(findings::add);
 
     if (!findings.isEmpty()) {
       KStream<String, RiskFinding> all = findings.get(0);
@@ -154,79 +79,119 @@ public final class VigilTopology {
               .withName("findings-sink"));
     }
 
-    KStream<String, RiskFinding> scoredFindings = addScoring(builder, topics, logins, grants, deps);
+    KStream<String, RiskFinding> scoredFindings =
+        addScoring(
+            builder,
+            topics,
+            stream(families, SignalFamilies.LOGIN),
+            stream(families, SignalFamilies.GRANT),
+            deps);
     if (deps.sets() != null) {
       SetTopology.add(builder, topics, deps.sets(), scoredFindings, deps.metrics());
     }
     return builder.build();
   }
 
+  @SuppressWarnings("unchecked")
+  private static <E extends SpecificRecord> KStream<String, E> stream(
+      Map<SignalFamily<?>, KStream<String, ?>> families, SignalFamily<E> family) {
+    return (KStream<String, E>) families.get(family);
+  }
+
   /**
-   * Device posture keyed by device, joined with who uses each device: sign-ins and accesses are
-   * re-keyed by device so posture findings can fan out to the device's current users.
+   * A family's records, validated and keyed as the family says. Records a Java producer placed on
+   * the partition their key hashes to go straight on; the others (another key, or a producer with
+   * another partitioner: librdkafka's CRC32, Sarama's FNV) go through a repartition topic first, so
+   * that a subject's state never depends on who produced its signals.
    */
-  private static KStream<String, RiskFinding> deviceFindings(
+  private static <E extends SpecificRecord> KStream<String, E> familyStream(
+      StreamsBuilder builder, Topics topics, SignalFamily<E> family, TopologyDependencies deps) {
+    Topic<String, E> topic = topics.signal(family.topic(), family.type());
+    KStream<String, E> validated =
+        builder.stream(
+                topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde())
+                    .withName(family.name() + "-source"))
+            .processValues(
+                () -> new ValidationProcessor<>(family.name(), family.validation()),
+                Named.as(family.name() + "-validate"));
+    int partitions = deps.signalPartitions().applyAsInt(topic.name());
+    KStream<String, E> placed =
+        validated.process(
+            () -> new PlacementProcessor<>(family.key(), partitions, true),
+            Named.as(family.name() + "-placed"));
+    KStream<String, E> misplaced =
+        validated
+            .process(
+                () -> new PlacementProcessor<>(family.key(), partitions, false),
+                Named.as(family.name() + "-misplaced"))
+            .repartition(
+                Repartitioned.with(topic.keySerde(), topic.valueSerde())
+                    .withName(family.name() + "-by-" + family.keyedBy().replace(' ', '-')));
+    return placed.merge(misplaced, Named.as(family.name() + "-keyed"));
+  }
+
+  /** The findings of one detector group, or empty when no detector of the group is registered. */
+  private static <S> Optional<KStream<String, RiskFinding>> group(
       StreamsBuilder builder,
       Topics topics,
-      KStream<String, LoginEvent> logins,
-      KStream<String, AccessEvent> accesses,
+      DetectorGroup<S> group,
+      Map<SignalFamily<?>, KStream<String, ?>> families,
       TopologyDependencies deps) {
-    KStream<String, DeviceSignal> posture =
-        signal(builder, topics.devicePosture(), "device-posture", SignalValidator::check)
-            .mapValues(DeviceSignal::ofPosture, Named.as("posture-as-signal"));
-    KStream<String, DeviceSignal> loginUsage =
-        logins
-            .filter((k, v) -> DeviceSignal.fromLogin(v).isPresent(), Named.as("login-with-device"))
-            .selectKey((k, v) -> v.getDeviceId(), Named.as("login-key-by-device"))
-            .repartition(
-                Repartitioned.with(topics.login().keySerde(), topics.login().valueSerde())
-                    .withName("login-by-device"))
-            .mapValues(v -> DeviceSignal.fromLogin(v).orElseThrow(), Named.as("login-as-usage"));
-    KStream<String, DeviceSignal> accessUsage =
-        accesses
-            .filter(
-                (k, v) -> DeviceSignal.fromAccess(v).isPresent(), Named.as("access-with-device"))
-            .selectKey((k, v) -> v.getDeviceId(), Named.as("access-key-by-device"))
-            .repartition(
-                Repartitioned.with(topics.access().keySerde(), topics.access().valueSerde())
-                    .withName("access-by-device"))
-            .mapValues(v -> DeviceSignal.fromAccess(v).orElseThrow(), Named.as("access-as-usage"));
-    KStream<String, DeviceSignal> signals =
-        posture
-            .merge(loginUsage, Named.as("merge-posture-login-usage"))
-            .merge(accessUsage, Named.as("merge-posture-access-usage"));
+    if (deps.catalog().detectors(group.type(), group.scope()).isEmpty()) {
+      return Optional.empty();
+    }
+    KStream<String, S> in = null;
+    for (DetectorGroup.Input<?, S> input : group.inputs()) {
+      KStream<String, S> adapted = input(topics, group, input, families);
+      in = in == null ? adapted : in.merge(adapted, Named.as("merge-" + adapted(group, input)));
+    }
+    DetectionProcessor.Tick<S> tick =
+        group.tick() == null
+            ? null
+            : new DetectionProcessor.Tick<>(deps.deviceCheckInterval(), group.tick());
     return detect(
-            builder,
-            signals,
-            "device",
-            DeviceSignal.class,
-            DeviceSignal::eventId,
-            KeyScope.DEVICE,
-            deps,
-            new DetectionProcessor.Tick<>(deps.deviceCheckInterval(), DeviceSignal::ofCheck))
-        .orElseThrow();
+        builder, in, group.store(), group.type(), group.eventId(), group.scope(), deps, tick);
   }
 
-  private static <V> KStream<String, V> signal(
-      StreamsBuilder builder,
-      Topic<String, V> topic,
-      String name,
-      Function<V, Optional<String>> check) {
-    return builder.stream(
-            topic.name(),
-            Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name + "-source"))
-        .processValues(() -> new ValidationProcessor<>(name, check), Named.as(name + "-validate"));
+  private static <E extends SpecificRecord, S> KStream<String, S> input(
+      Topics topics,
+      DetectorGroup<S> group,
+      DetectorGroup.Input<E, S> input,
+      Map<SignalFamily<?>, KStream<String, ?>> families) {
+    SignalFamily<E> family = input.family();
+    KStream<String, E> stream = stream(families, family);
+    String name = adapted(group, input);
+    if (input.rekey() == null) {
+      if (family.type() == group.type()) {
+        @SuppressWarnings("unchecked")
+        KStream<String, S> same = (KStream<String, S>) stream;
+        return same;
+      }
+      return stream.flatMapValues(v -> input.adapt().apply(v).stream().toList(), Named.as(name));
+    }
+    Topic<String, E> topic = topics.signal(family.topic(), family.type());
+    String by = family.name() + "-by-" + scopeName(group.scope());
+    // The group's baselines live under another key: re-key and repartition.
+    return stream
+        .filter(
+            (k, v) -> input.rekey().apply(v) != null && input.adapt().apply(v).isPresent(),
+            Named.as(family.name() + "-with-" + scopeName(group.scope())))
+        .selectKey((k, v) -> input.rekey().apply(v), Named.as(family.name() + "-key-" + by))
+        .repartition(Repartitioned.with(topic.keySerde(), topic.valueSerde()).withName(by))
+        .flatMapValues(v -> input.adapt().apply(v).stream().toList(), Named.as(name));
   }
 
-  private static <E> Optional<KStream<String, RiskFinding>> detect(
-      StreamsBuilder builder,
-      KStream<String, E> stream,
-      String family,
-      Class<E> eventType,
-      Function<E, String> eventId,
-      KeyScope scope,
-      TopologyDependencies deps) {
-    return detect(builder, stream, family, eventType, eventId, scope, deps, null);
+  private static String adapted(DetectorGroup<?> group, DetectorGroup.Input<?, ?> input) {
+    return input.family().name() + "-as-" + group.store() + "-" + scopeName(group.scope());
+  }
+
+  private static String scopeName(KeyScope scope) {
+    return switch (scope) {
+      case SUBJECT -> "subject";
+      case SOURCE_IP -> "ip";
+      case DEVICE -> "device";
+    };
   }
 
   private static <E> Optional<KStream<String, RiskFinding>> detect(

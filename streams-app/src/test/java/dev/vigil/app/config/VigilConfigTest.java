@@ -183,7 +183,7 @@ class VigilConfigTest {
     assertThatThrownBy(() -> VigilConfig.loader().environment(env).load())
         .isInstanceOf(VigilConfigException.class)
         .hasMessageStartingWith("Unknown setting 'colour' in environment variable VIGIL_COLOUR;")
-        .hasMessageContaining("known settings are bootstrap.servers");
+        .hasMessageContaining("'vigil config' lists every setting");
   }
 
   @Test

@@ -15,16 +15,13 @@ import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.SubjectProfile;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schema.SubjectType;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DecisionTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
-  private static InProcessSchemaRegistry registry;
 
   @TempDir Path stateDir;
   private TopologyFixture vigil;
@@ -43,19 +39,9 @@ class DecisionTopologyTest {
   private TestOutputTopic<String, EnforcementCommand> audit;
   private TestOutputTopic<String, RiskAlert> alerts;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() {
-    vigil = new TopologyFixture(registry, stateDir, T0);
+    vigil = TopologyFixture.create(stateDir, T0);
     logins = vigil.input(vigil.topics.login());
     grants = vigil.input(vigil.topics.grants());
     commands = vigil.output(vigil.topics.commands());

@@ -12,29 +12,23 @@ import dev.vigil.enforcement.VerifiedSet;
 import dev.vigil.risk.decision.Policy;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.detect.DetectionContext;
-import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.fusion.FusionSettings;
+import dev.vigil.risk.signal.SignalFamilies;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
-import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +39,6 @@ class SetTopologyTest {
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
   private static final String ISSUER = "https://vigil.test";
   private static final String AUDIENCE = "https://proxy.test";
-  private static InProcessSchemaRegistry registry;
   private static SetSigner signer;
 
   @TempDir Path stateDir;
@@ -58,36 +51,19 @@ class SetTopologyTest {
   private TestOutputTopic<String, EnforcementCommand> audit;
 
   @BeforeAll
-  static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
+  static void createSigner() {
     signer = SetSigner.generate();
   }
 
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   private void start(Policy policy) {
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
-    metrics = VigilMetrics.inMemory();
-    TopologyDependencies deps =
-        new TopologyDependencies(
-                DetectorCatalog.defaults(DetectorSettings.defaults()),
-                DetectionContext.defaults(),
-                FusionSettings.defaults(),
-                new PolicyHolder("vigil-default", policy, metrics),
-                Duration.ofSeconds(10),
-                metrics)
-            .withSets(new SetIssuer(new SecurityEventTokens(ISSUER, List.of(AUDIENCE)), signer));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "set-topology-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(VigilTopology.build(topics, deps), props, T0);
+    TopologyFixture fixture =
+        TopologyFixture.builder(stateDir, T0)
+            .policy(policy)
+            .sets(new SetIssuer(new SecurityEventTokens(ISSUER, List.of(AUDIENCE)), signer))
+            .build();
+    topics = fixture.topics;
+    metrics = fixture.metrics;
+    driver = fixture.driver;
     logins =
         driver.createInputTopic(
             topics.login().name(),
@@ -192,7 +168,7 @@ class SetTopologyTest {
         VigilTopology.build(
                 topics,
                 new TopologyDependencies(
-                        DetectorCatalog.defaults(DetectorSettings.defaults()),
+                        SignalFamilies.catalog(DetectorSettings.defaults()),
                         DetectionContext.defaults(),
                         FusionSettings.defaults(),
                         new PolicyHolder(

@@ -1,79 +1,97 @@
 package dev.vigil.app.topology;
 
-import dev.vigil.app.errors.DeadLetterDeserializationHandler;
-import dev.vigil.app.errors.DeadLetterProcessingHandler;
-import dev.vigil.app.errors.DeadLetters;
+import dev.vigil.app.VigilApplication;
+import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.enforcement.SetIssuer;
+import dev.vigil.risk.decision.Policy;
 import dev.vigil.risk.decision.PolicyParser;
-import dev.vigil.risk.detect.DetectionContext;
-import dev.vigil.risk.detect.DetectorCatalog;
-import dev.vigil.risk.detect.DetectorSettings;
-import dev.vigil.risk.fusion.FusionSettings;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
-import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
+import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
+import java.util.UUID;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The whole Vigil topology under a {@link TopologyTestDriver}, with typed topic access. */
-final class TopologyFixture implements AutoCloseable {
+/**
+ * The production topology under a {@link TopologyTestDriver}, built exactly as {@link
+ * VigilApplication} builds it: the same configuration defaults (exactly-once, dead-letter handlers,
+ * the global processing handler), the same detectors with parameters from settings, the same
+ * policy. Only the schema registry is an in-memory one and the state directory a temporary one.
+ */
+public final class TopologyFixture implements AutoCloseable {
 
-  final Topics topics;
-  final VigilMetrics metrics = VigilMetrics.inMemory();
-  final PolicyHolder policy;
-  final TopologyDependencies deps;
-  final TopologyTestDriver driver;
+  /** The effective configuration. */
+  public final VigilConfig config;
 
-  /**
-   * Builds the topology with the default catalogue and policy, decaying every ten seconds.
-   *
-   * @param registry schema registry for the Avro serdes
-   * @param stateDir state directory
-   * @param wallClockStart the driver's initial wall-clock time
-   */
-  TopologyFixture(InProcessSchemaRegistry registry, Path stateDir, Instant wallClockStart) {
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
-    policy = new PolicyHolder("vigil-default", PolicyParser.defaultPolicy(), metrics);
+  /** The typed topics. */
+  public final Topics topics;
+
+  /** Vigil's meters. */
+  public final VigilMetrics metrics = VigilMetrics.inMemory();
+
+  /** Reference data the topology fills from its global topics. */
+  public final ReferenceData reference = new ReferenceData();
+
+  /** The policy in force. */
+  public final PolicyHolder policy;
+
+  /** The dependencies the topology was built with. */
+  public final TopologyDependencies deps;
+
+  /** The driver. */
+  public final TopologyTestDriver driver;
+
+  private TopologyFixture(Builder b) {
+    VigilConfig c =
+        VigilConfig.defaults()
+            .with("schema.registry.url", "mock://" + UUID.randomUUID(), "by the test fixture")
+            .with("application.id", "topology-test", "by the test fixture")
+            .with("state.dir", b.stateDir.toString(), "by the test fixture");
+    for (Map.Entry<String, String> e : b.settings.entrySet()) {
+      c = c.with(e.getKey(), e.getValue(), "by the test");
+    }
+    config = c;
+    topics = VigilApplication.topics(config);
+    policy = new PolicyHolder(VigilApplication.DEFAULT_POLICY_ID, b.policy, metrics);
+    // The driver has one partition per topic, so every signal is already in place.
     deps =
-        new TopologyDependencies(
-            DetectorCatalog.defaults(DetectorSettings.defaults()),
-            DetectionContext.defaults(),
-            FusionSettings.defaults(),
-            policy,
-            Duration.ofSeconds(10),
-            metrics);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(
-        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class);
-    props.put(
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-    props.put(DeadLetters.METRICS_CONFIG, metrics);
-    driver = new TopologyTestDriver(VigilTopology.build(topics, deps), props, wallClockStart);
+        VigilApplication.dependencies(config, reference, policy, metrics)
+            .withSets(b.sets)
+            .withSignalPartitions(topic -> 1);
+    Properties props = VigilApplication.streamsProperties(config, topics, metrics);
+    driver = new TopologyTestDriver(VigilTopology.build(topics, deps), props, b.wallClockStart);
   }
 
-  <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+  /**
+   * A fixture builder.
+   *
+   * @param stateDir a temporary state directory
+   * @param wallClockStart the driver's initial wall-clock time
+   */
+  public static Builder builder(Path stateDir, Instant wallClockStart) {
+    return new Builder(stateDir, wallClockStart);
+  }
+
+  /** The production topology with default settings and the default policy. */
+  public static TopologyFixture create(Path stateDir, Instant wallClockStart) {
+    return builder(stateDir, wallClockStart).build();
+  }
+
+  /** A test input topic. */
+  public <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
     return driver.createInputTopic(
         topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
-  <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+  /** A test output topic. */
+  public <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
     return driver.createOutputTopic(
         topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
   }
@@ -81,5 +99,42 @@ final class TopologyFixture implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+  }
+
+  /** Builds a fixture. */
+  public static final class Builder {
+    private final Path stateDir;
+    private final Instant wallClockStart;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private Policy policy = PolicyParser.defaultPolicy();
+    private SetIssuer sets;
+
+    private Builder(Path stateDir, Instant wallClockStart) {
+      this.stateDir = stateDir;
+      this.wallClockStart = wallClockStart;
+    }
+
+    /** A setting, as {@code --set key=value} would give it. */
+    public Builder set(String key, String value) {
+      settings.put(key, value);
+      return this;
+    }
+
+    /** The policy in force at start. */
+    public Builder policy(Policy policy) {
+      this.policy = policy;
+      return this;
+    }
+
+    /** Signs decisions as SETs with this issuer. */
+    public Builder sets(SetIssuer issuer) {
+      this.sets = issuer;
+      return this;
+    }
+
+    /** The fixture. */
+    public TopologyFixture build() {
+      return new TopologyFixture(this);
+    }
   }
 }

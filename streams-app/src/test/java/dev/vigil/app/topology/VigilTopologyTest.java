@@ -2,42 +2,27 @@ package dev.vigil.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.app.errors.DeadLetterDeserializationHandler;
-import dev.vigil.app.errors.DeadLetterProcessingHandler;
 import dev.vigil.app.errors.DeadLetters;
 import dev.vigil.app.metrics.VigilMetrics;
-import dev.vigil.risk.decision.PolicyParser;
-import dev.vigil.risk.detect.DetectionContext;
-import dev.vigil.risk.detect.DetectorCatalog;
-import dev.vigil.risk.detect.DetectorSettings;
-import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectRisk;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
-import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VigilTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
-  private static InProcessSchemaRegistry registry;
+  private TopologyFixture fixture;
 
   @TempDir Path stateDir;
   private Topics topics;
@@ -58,45 +43,12 @@ class VigilTopologyTest {
   private TestOutputTopic<String, SubjectRisk> scores;
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() {
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
-    metrics = VigilMetrics.inMemory();
-    TopologyDependencies deps =
-        new TopologyDependencies(
-            DetectorCatalog.defaults(DetectorSettings.defaults()),
-            DetectionContext.defaults(),
-            FusionSettings.defaults(),
-            new PolicyHolder("vigil-default", PolicyParser.defaultPolicy(), metrics),
-            Duration.ofSeconds(10),
-            metrics);
-    Topology topology = VigilTopology.build(topics, deps);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(
-        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class);
-    props.put(
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-    props.put(DeadLetters.METRICS_CONFIG, metrics);
-    driver = new TopologyTestDriver(topology, props, T0);
+    fixture = TopologyFixture.builder(stateDir, T0).set("decay.interval", "10s").build();
+    topics = fixture.topics;
+    metrics = fixture.metrics;
+    driver = fixture.driver;
     logins =
         driver.createInputTopic(
             topics.login().name(),
@@ -242,6 +194,8 @@ class VigilTopologyTest {
         driver.createInputTopic(
             topics.login().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("mallory", garbage);
+    // and, with exactly-once, the next valid record's commit flushes the dead letter
+    logins.pipeInput("mallory", Signals.login("v1", "mallory", T0, Signals.berlin(), "s-1"), T0);
 
     // Then they are dead-lettered unchanged, with the reason
     var dead = deadLetters.readRecordsToList();
