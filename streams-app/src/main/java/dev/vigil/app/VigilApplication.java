@@ -202,6 +202,11 @@ public final class VigilApplication implements AutoCloseable {
       }
       LOG.info("HTTP API on port {}.", http.port());
     }
+    if (config.stateCleanupOnStart()) {
+      LOG.info(
+          "state.cleanup.on.start: wiping this instance's local state; it is restored from changelogs.");
+      pipeline.streams().cleanUp();
+    }
     pipeline.start(maxWait);
   }
 

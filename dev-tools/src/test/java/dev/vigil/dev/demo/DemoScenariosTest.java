@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo's scorecard as a regression test, computed by the production topology under a test
  * driver: seed 42, seven days of history and two minutes of live traffic at 200 events/s.
  */
-@Tag("scorecard")
 class DemoScenariosTest {
 
   private static final long SEED = 42L;

@@ -190,12 +190,22 @@ class VigilTopologyTest {
   void shouldSendUndecodableRecordsToTheDeadLetterTopicWithTheirOriginalBytes() {
     // Given bytes that are not in the wire format
     byte[] garbage = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
+    // The test driver drops what a deserialization handler sends under exactly-once (no
+    // transaction is open while records are read), so this one case runs at-least-once; the
+    // real-broker poison-pill test covers exactly-once.
+    fixture.close();
+    fixture =
+        TopologyFixture.builder(stateDir.resolve("alos"), T0)
+            .set("processing.guarantee", "at_least_once")
+            .build();
+    driver = fixture.driver;
+    topics = fixture.topics;
+    metrics = fixture.metrics;
+    deadLetters = fixture.output(topics.deadLetters());
     var raw =
         driver.createInputTopic(
             topics.login().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("mallory", garbage);
-    // and, with exactly-once, the next valid record's commit flushes the dead letter
-    logins.pipeInput("mallory", Signals.login("v1", "mallory", T0, Signals.berlin(), "s-1"), T0);
 
     // Then they are dead-lettered unchanged, with the reason
     var dead = deadLetters.readRecordsToList();
