@@ -15,14 +15,12 @@ import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.SubjectProfile;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schema.SubjectType;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DecisionTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
-  private static InProcessSchemaRegistry registry;
+  private static MemorySchemaRegistry registry;
 
   @TempDir Path stateDir;
   private TopologyFixture vigil;
@@ -45,12 +43,7 @@ class DecisionTopologyTest {
 
   @BeforeAll
   static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
+    registry = new MemorySchemaRegistry();
   }
 
   @BeforeEach

@@ -18,7 +18,6 @@ import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,7 @@ class SetTopologyTest {
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
   private static final String ISSUER = "https://vigil.test";
   private static final String AUDIENCE = "https://proxy.test";
-  private static InProcessSchemaRegistry registry;
+  private static MemorySchemaRegistry registry;
   private static SetSigner signer;
 
   @TempDir Path stateDir;
@@ -59,20 +57,12 @@ class SetTopologyTest {
 
   @BeforeAll
   static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
+    registry = new MemorySchemaRegistry();
     signer = SetSigner.generate();
   }
 
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   private void start(Policy policy) {
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
+    topics = Topics.create("test", new RegistryAvroSerdeFactory(registry, Map.of()));
     metrics = VigilMetrics.inMemory();
     TopologyDependencies deps =
         new TopologyDependencies(

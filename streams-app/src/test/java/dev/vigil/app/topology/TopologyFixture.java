@@ -9,7 +9,7 @@ import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.fusion.FusionSettings;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
+import dev.vigil.schemas.registry.SchemaRegistryClient;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -39,11 +39,8 @@ final class TopologyFixture implements AutoCloseable {
    * @param stateDir state directory
    * @param wallClockStart the driver's initial wall-clock time
    */
-  TopologyFixture(InProcessSchemaRegistry registry, Path stateDir, Instant wallClockStart) {
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
+  TopologyFixture(SchemaRegistryClient registry, Path stateDir, Instant wallClockStart) {
+    topics = Topics.create("test", new RegistryAvroSerdeFactory(registry, Map.of()));
     policy = new PolicyHolder("vigil-default", PolicyParser.defaultPolicy(), metrics);
     deps =
         new TopologyDependencies(

@@ -17,7 +17,6 @@ import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectRisk;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VigilTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
-  private static InProcessSchemaRegistry registry;
+  private static MemorySchemaRegistry registry;
 
   @TempDir Path stateDir;
   private Topics topics;
@@ -60,20 +58,12 @@ class VigilTopologyTest {
 
   @BeforeAll
   static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
+    registry = new MemorySchemaRegistry();
   }
 
   @BeforeEach
   void setUp() {
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
+    topics = Topics.create("test", new RegistryAvroSerdeFactory(registry, Map.of()));
     metrics = VigilMetrics.inMemory();
     TopologyDependencies deps =
         new TopologyDependencies(
