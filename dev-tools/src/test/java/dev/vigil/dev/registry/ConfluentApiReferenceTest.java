@@ -347,6 +347,7 @@ class ConfluentApiReferenceTest {
     Answer listed = call("GET", "/subjects", null);
     Answer listedDeleted = call("GET", "/subjects?deleted=true", null);
     Answer hard = call("DELETE", "/subjects/probe-value?permanent=true", null);
+    Answer gone = call("DELETE", "/subjects/probe-value", null);
     Answer reRegistered = call("POST", "/subjects/probe-value/versions", body(PROBE_V1));
 
     // Then Confluent's codes: 40405, the versions deleted, 40404, and the subject is gone
@@ -356,7 +357,7 @@ class ConfluentApiReferenceTest {
     assertThat(listed.json().toString()).isEqualTo("[]");
     assertThat(listedDeleted.json().toString()).isEqualTo("[\"probe-value\"]");
     assertThat(hard.json().toString()).isEqualTo("[1,2]");
-    assertError(call("DELETE", "/subjects/probe-value", null), 404, 40401);
+    assertError(gone, 404, 40401);
     assertThat(reRegistered.status()).isEqualTo(200);
     assertThat(call("GET", "/subjects/probe-value/versions", null).json().toString())
         .isEqualTo("[1]");

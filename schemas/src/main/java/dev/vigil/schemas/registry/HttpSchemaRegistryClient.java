@@ -201,14 +201,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public CompatibilityResult testCompatibility(String subject, SchemaText schema) {
+    String path = "/compatibility/subjects/" + encode(subject) + "/versions";
     JsonNode body;
     try {
-      body =
-          send(
-              "POST",
-              "/compatibility/subjects/" + encode(subject) + "/versions?verbose=true",
-              schemaBody(schema),
-              subject);
+      try {
+        // Against what the subject's level covers: the latest version, or all when transitive.
+        body = send("POST", path + "?verbose=true", schemaBody(schema), subject);
+      } catch (SchemaRegistryException e) {
+        if (e.status() != 404 && e.status() != 405 || e.errorCode() != e.status()) {
+          throw e;
+        }
+        // A registry without that endpoint: check against the latest version.
+        body = send("POST", path + "/latest?verbose=true", schemaBody(schema), subject);
+      }
     } catch (SchemaRegistryException e) {
       // Registries older than Confluent 7 answer 404 where newer ones say compatible.
       if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
