@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.app.cli.VigilCli;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.DecisionMode;
@@ -14,7 +15,6 @@ import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.SubjectType;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topic;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.app.errors.DeadLetters;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schema.AuthMethod;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.EnforcementCommand;
@@ -12,7 +13,6 @@ import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginOutcome;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.SubjectType;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,22 +5,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
  * Caches another client's answers so that the serde hot path does no HTTP after the first record.
- * Schema ids are immutable in the registry, so id→schema and (subject, schema)→id are kept forever;
- * {@link #latest} is kept for a short time-to-live; compatibility checks are never cached. A lookup
- * that finds nothing is not cached either, so a later registration is seen. Thread-safe.
+ * Schema ids are immutable in the registry, so id→schema, (subject, schema)→id and (subject,
+ * version)→schema are kept forever; {@link #latest} is kept for a short time-to-live; compatibility
+ * checks are never cached. A lookup that finds nothing is not cached either, so a later
+ * registration is seen. Thread-safe.
  */
 public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
   /** How long {@link #latest} answers are kept by default. */
   public static final Duration DEFAULT_LATEST_TTL = Duration.ofSeconds(30);
 
-  private record SubjectSchema(String subject, Schema schema) {}
+  private record SubjectSchema(String subject, SchemaText schema) {}
+
+  private record SubjectVersion(String subject, int version) {}
 
   private record Expiring(RegisteredSchema value, Instant expiresAt) {}
 
@@ -29,6 +33,9 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
   private final Clock clock;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, RegisteredSchema> versionsBySubjectSchema =
+      new ConcurrentHashMap<>();
+  private final Map<SubjectVersion, RegisteredSchema> versions = new ConcurrentHashMap<>();
   private final Map<String, Expiring> latestBySubject = new ConcurrentHashMap<>();
 
   /** Caches {@code delegate} with the default time-to-live for {@link #latest}. */
@@ -50,14 +57,14 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   @Override
-  public int register(String subject, Schema schema) {
+  public int register(String subject, SchemaText schema) {
     SubjectSchema key = new SubjectSchema(subject, schema);
     Integer cached = idsBySubjectSchema.get(key);
     if (cached != null) {
       return cached;
     }
     int id = delegate.register(subject, schema);
-    remember(key, id, schema);
+    idsBySubjectSchema.put(key, id);
     return id;
   }
 
@@ -67,15 +74,28 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   @Override
-  public OptionalInt lookup(String subject, Schema schema) {
+  public Optional<RegisteredSchema> find(String subject, SchemaText schema) {
     SubjectSchema key = new SubjectSchema(subject, schema);
-    Integer cached = idsBySubjectSchema.get(key);
+    RegisteredSchema cached = versionsBySubjectSchema.get(key);
     if (cached != null) {
-      return OptionalInt.of(cached);
+      return Optional.of(cached);
     }
-    OptionalInt id = delegate.lookup(subject, schema);
-    id.ifPresent(value -> remember(key, value, schema));
-    return id;
+    Optional<RegisteredSchema> found = delegate.find(subject, schema);
+    found.ifPresent(
+        value -> {
+          versionsBySubjectSchema.put(key, value);
+          idsBySubjectSchema.put(key, value.id());
+          remember(value);
+        });
+    return found;
+  }
+
+  @Override
+  public OptionalInt lookup(String subject, SchemaText schema) {
+    Integer cached = idsBySubjectSchema.get(new SubjectSchema(subject, schema));
+    return cached != null
+        ? OptionalInt.of(cached)
+        : SchemaRegistryClient.super.lookup(subject, schema);
   }
 
   @Override
@@ -87,17 +107,27 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     }
     RegisteredSchema latest = delegate.latest(subject);
     latestBySubject.put(subject, new Expiring(latest, now.plus(latestTtl)));
-    schemasById.putIfAbsent(latest.id(), latest.schema());
+    remember(latest);
     return latest;
   }
 
   @Override
-  public CompatibilityResult testCompatibility(String subject, Schema schema) {
+  public RegisteredSchema version(String subject, int version) {
+    RegisteredSchema found =
+        versions.computeIfAbsent(
+            new SubjectVersion(subject, version), key -> delegate.version(subject, version));
+    schemasById.putIfAbsent(found.id(), found.schema());
+    return found;
+  }
+
+  @Override
+  public CompatibilityResult testCompatibility(String subject, SchemaText schema) {
     return delegate.testCompatibility(subject, schema);
   }
 
-  private void remember(SubjectSchema key, int id, Schema schema) {
-    idsBySubjectSchema.put(key, id);
-    schemasById.putIfAbsent(id, schema);
+  private void remember(RegisteredSchema registered) {
+    schemasById.putIfAbsent(registered.id(), registered.schema());
+    versions.putIfAbsent(
+        new SubjectVersion(registered.subject(), registered.version()), registered);
   }
 }

@@ -2,6 +2,7 @@ package dev.vigil.schemas.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,13 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
+import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /**
  * A client for the Confluent Schema Registry REST API over {@link HttpClient}. Works with Confluent
@@ -156,7 +159,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   @Override
-  public int register(String subject, Schema schema) {
+  public int register(String subject, SchemaText schema) {
     JsonNode body =
         send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), subject);
     return body.path("id").asInt();
@@ -165,25 +168,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   @Override
   public Schema schemaById(int id) {
     JsonNode body = send("GET", "/schemas/ids/" + id, null, null);
-    String type = body.path("schemaType").asText("AVRO");
-    if (!type.equals("AVRO")) {
-      throw new SchemaRegistryException(
-          200,
-          SchemaRegistryException.UNREACHABLE,
-          "Schema id " + id + " is a " + type + " schema, not an Avro schema.");
-    }
-    return parse(body.path("schema").asText(), "schema id " + id);
+    requireAvro(body, "Schema id " + id);
+    return resolve(body, "schema id " + id);
   }
 
   @Override
-  public OptionalInt lookup(String subject, Schema schema) {
+  public Optional<RegisteredSchema> find(String subject, SchemaText schema) {
     try {
       JsonNode body = send("POST", "/subjects/" + encode(subject), schemaBody(schema), subject);
-      return OptionalInt.of(body.path("id").asInt());
+      return Optional.of(registered(subject, body));
     } catch (SchemaRegistryException e) {
       if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
           || e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
-        return OptionalInt.empty();
+        return Optional.empty();
       }
       throw e;
     }
@@ -192,24 +189,33 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   @Override
   public RegisteredSchema latest(String subject) {
     JsonNode body = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject);
-    return new RegisteredSchema(
-        body.path("subject").asText(subject),
-        body.path("id").asInt(),
-        body.path("version").asInt(),
-        parse(body.path("schema").asText(), "subject '" + subject + "'"));
+    return registered(subject, body);
   }
 
   @Override
-  public CompatibilityResult testCompatibility(String subject, Schema schema) {
+  public RegisteredSchema version(String subject, int version) {
+    JsonNode body =
+        send("GET", "/subjects/" + encode(subject) + "/versions/" + version, null, subject);
+    return registered(subject, body);
+  }
+
+  @Override
+  public CompatibilityResult testCompatibility(String subject, SchemaText schema) {
+    String path = "/compatibility/subjects/" + encode(subject) + "/versions";
     JsonNode body;
     try {
-      body =
-          send(
-              "POST",
-              "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
-              schemaBody(schema),
-              subject);
+      try {
+        // Against what the subject's level covers: the latest version, or all when transitive.
+        body = send("POST", path + "?verbose=true", schemaBody(schema), subject);
+      } catch (SchemaRegistryException e) {
+        if (e.status() != 404 && e.status() != 405 || e.errorCode() != e.status()) {
+          throw e;
+        }
+        // A registry without that endpoint: check against the latest version.
+        body = send("POST", path + "/latest?verbose=true", schemaBody(schema), subject);
+      }
     } catch (SchemaRegistryException e) {
+      // Registries older than Confluent 7 answer 404 where newer ones say compatible.
       if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
           || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
         return CompatibilityResult.ok();
@@ -221,16 +227,93 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return new CompatibilityResult(body.path("is_compatible").asBoolean(false), messages);
   }
 
-  private static String schemaBody(Schema schema) {
+  private RegisteredSchema registered(String subject, JsonNode body) {
+    requireAvro(body, "Subject '" + subject + "'");
+    return new RegisteredSchema(
+        body.path("subject").asText(subject),
+        body.path("id").asInt(),
+        body.path("version").asInt(),
+        resolve(body, "subject '" + subject + "'"));
+  }
+
+  private static void requireAvro(JsonNode body, String what) {
+    String type = body.path("schemaType").asText("AVRO");
+    if (!type.equals("AVRO")) {
+      throw new SchemaRegistryException(
+          200,
+          SchemaRegistryException.UNREACHABLE,
+          what + " is a " + type + " schema, not an Avro schema.");
+    }
+  }
+
+  /** Parses a schema answer, first fetching and parsing what its references name, depth first. */
+  private Schema resolve(JsonNode body, String what) {
+    Schema.Parser parser = new Schema.Parser();
+    addReferences(parser, references(body.path("references")), new HashSet<>(), what);
+    return parse(parser, body.path("schema").asText(), what);
+  }
+
+  private void addReferences(
+      Schema.Parser parser, List<SchemaReference> references, Set<String> seen, String what) {
+    for (SchemaReference reference : references) {
+      if (parser.getTypes().containsKey(reference.name())
+          || !seen.add(reference.subject() + "/" + reference.version())) {
+        continue;
+      }
+      String path =
+          "/subjects/"
+              + encode(reference.subject())
+              + "/versions/"
+              + (reference.version() < 0 ? "latest" : Integer.toString(reference.version()));
+      JsonNode body = send("GET", path, null, reference.subject());
+      addReferences(parser, references(body.path("references")), seen, what);
+      String name = "reference " + reference.name() + " of " + what;
+      Schema referenced = parse(parser, body.path("schema").asText(), name);
+      if (!parser.getTypes().containsKey(reference.name())) {
+        throw new SchemaRegistryException(
+            200,
+            SchemaRegistryException.INVALID_SCHEMA,
+            "Schema registry returned "
+                + referenced.getFullName()
+                + " for "
+                + name
+                + ", which does not define that type.");
+      }
+    }
+  }
+
+  static List<SchemaReference> references(JsonNode array) {
+    List<SchemaReference> references = new ArrayList<>();
+    for (JsonNode node : array) {
+      references.add(
+          new SchemaReference(
+              node.path("name").asText(),
+              node.path("subject").asText(),
+              node.path("version").asInt(-1)));
+    }
+    return references;
+  }
+
+  private static String schemaBody(SchemaText schema) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("schema", schema.toString());
+    node.put("schema", schema.schema());
+    if (!schema.references().isEmpty()) {
+      ArrayNode references = node.putArray("references");
+      for (SchemaReference reference : schema.references()) {
+        references
+            .addObject()
+            .put("name", reference.name())
+            .put("subject", reference.subject())
+            .put("version", reference.version());
+      }
+    }
     return node.toString();
   }
 
-  private static Schema parse(String text, String what) {
+  private static Schema parse(Schema.Parser parser, String text, String what) {
     try {
-      return new Schema.Parser().parse(text);
-    } catch (SchemaParseException e) {
+      return parser.parse(text);
+    } catch (AvroRuntimeException | NullPointerException e) {
       throw new SchemaRegistryException(
           200,
           SchemaRegistryException.INVALID_SCHEMA,

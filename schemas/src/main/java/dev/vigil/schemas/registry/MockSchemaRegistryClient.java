@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -34,12 +35,13 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   @Override
-  public synchronized int register(String subject, Schema schema) {
+  public synchronized int register(String subject, SchemaText text) {
+    Schema schema = parse(text);
     OptionalInt existing = lookup(subject, schema);
     if (existing.isPresent()) {
       return existing.getAsInt();
     }
-    CompatibilityResult compatibility = testCompatibility(subject, schema);
+    CompatibilityResult compatibility = compatibility(subject, schema);
     if (!compatibility.compatible()) {
       throw new SchemaRegistryException(
           409,
@@ -72,11 +74,33 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   @Override
-  public synchronized OptionalInt lookup(String subject, Schema schema) {
+  public synchronized Optional<RegisteredSchema> find(String subject, SchemaText text) {
+    Schema schema = parse(text);
     Integer id = ids.get(schema);
-    return id != null && subjects.getOrDefault(subject, List.of()).contains(id)
-        ? OptionalInt.of(id)
-        : OptionalInt.empty();
+    List<Integer> versions = subjects.getOrDefault(subject, List.of());
+    int at = id == null ? -1 : versions.indexOf(id);
+    return at < 0 ? Optional.empty() : Optional.of(new RegisteredSchema(subject, id, at + 1, schema));
+  }
+
+  @Override
+  public synchronized RegisteredSchema version(String subject, int version) {
+    List<Integer> versions = subjects.get(subject);
+    if (versions == null || version < 1 || version > versions.size()) {
+      throw new SchemaRegistryException(
+          404,
+          SchemaRegistryException.VERSION_NOT_FOUND,
+          "Version " + version + " of subject '" + subject + "' not found.");
+    }
+    int id = versions.get(version - 1);
+    return new RegisteredSchema(subject, id, version, byId.get(id));
+  }
+
+  private Schema parse(SchemaText text) {
+    Schema.Parser parser = new Schema.Parser();
+    for (SchemaReference ref : text.references()) {
+      parser.parse(version(ref.subject(), ref.version()).schema().toString());
+    }
+    return parser.parse(text.schema());
   }
 
   @Override
@@ -91,7 +115,11 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   @Override
-  public synchronized CompatibilityResult testCompatibility(String subject, Schema schema) {
+  public synchronized CompatibilityResult testCompatibility(String subject, SchemaText text) {
+    return compatibility(subject, parse(text));
+  }
+
+  private CompatibilityResult compatibility(String subject, Schema schema) {
     List<Integer> versions = subjects.get(subject);
     if (versions == null || versions.isEmpty()) {
       return CompatibilityResult.ok();

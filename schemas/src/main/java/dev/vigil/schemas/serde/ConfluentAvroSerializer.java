@@ -1,5 +1,7 @@
 package dev.vigil.schemas.serde;
 
+import dev.vigil.schemas.published.PublishedSchema;
+import dev.vigil.schemas.published.PublishedSchemas;
 import dev.vigil.schemas.registry.SchemaRegistryClient;
 import dev.vigil.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +11,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -25,6 +28,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * true, the default) or by looking it up, and then cached. {@code null} serializes to {@code null}
  * (a tombstone). Thread-safe.
  *
+ * <p>For a class generated from a published {@code .avsc} ({@link PublishedSchemas}), the schema
+ * registered and looked up is the published text with references to the common types, not the
+ * generated class's text (which carries Java-only properties): a producer that uses the published
+ * files finds the same id. Both encode the same bytes.
+ *
  * @param <T> the generated record class
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
@@ -32,6 +40,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   private final SchemaRegistryClient registry;
   private final Schema schema;
   private final SpecificDatumWriter<T> writer;
+  private final PublishedSchema published;
   private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
   private volatile boolean autoRegister = true;
   private volatile boolean isKey;
@@ -47,6 +56,13 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     SpecificData model = SpecificData.getForClass(Objects.requireNonNull(type, "type"));
     this.schema = model.getSchema(type);
     this.writer = new SpecificDatumWriter<>(schema, model);
+    this.published =
+        PublishedSchemas.forType(schema.getFullName())
+            .filter(
+                p ->
+                    SchemaNormalization.parsingFingerprint64(p.schema())
+                        == SchemaNormalization.parsingFingerprint64(schema))
+            .orElse(null);
   }
 
   /**
@@ -63,6 +79,23 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   /** The writer schema, the one registered for every subject this serializer writes to. */
   public Schema schema() {
     return schema;
+  }
+
+  /**
+   * Registers this serializer's schema under the topic's subject, as {@link #serialize} would with
+   * auto-registration on, whatever {@value SerdeConfig#AUTO_REGISTER_SCHEMAS} says.
+   *
+   * @return the schema id
+   * @throws SchemaRegistryException if the registry refuses the schema or cannot be reached
+   */
+  public int register(String topic) {
+    String subject = WireFormat.subject(topic, isKey);
+    int id =
+        published != null
+            ? PublishedSchemas.register(registry, subject, published)
+            : registry.register(subject, schema);
+    idBySubject.put(subject, id);
+    return id;
   }
 
   /**
@@ -108,9 +141,15 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     int id;
     try {
       if (autoRegister) {
-        id = registry.register(subject, schema);
+        id =
+            published != null
+                ? PublishedSchemas.register(registry, subject, published)
+                : registry.register(subject, schema);
       } else {
-        OptionalInt found = registry.lookup(subject, schema);
+        OptionalInt found =
+            published != null
+                ? PublishedSchemas.lookup(registry, subject, published)
+                : registry.lookup(subject, schema);
         if (found.isEmpty()) {
           throw new SerializationException(
               "Schema "

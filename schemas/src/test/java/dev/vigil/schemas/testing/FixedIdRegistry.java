@@ -4,7 +4,8 @@ import dev.vigil.schemas.registry.CompatibilityResult;
 import dev.vigil.schemas.registry.RegisteredSchema;
 import dev.vigil.schemas.registry.SchemaRegistryClient;
 import dev.vigil.schemas.registry.SchemaRegistryException;
-import java.util.OptionalInt;
+import dev.vigil.schemas.registry.SchemaText;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /** A registry that knows one schema under one fixed id, for byte-level tests. */
@@ -20,7 +21,7 @@ public final class FixedIdRegistry implements SchemaRegistryClient {
   }
 
   @Override
-  public int register(String subject, Schema schema) {
+  public int register(String subject, SchemaText schema) {
     return id;
   }
 
@@ -33,8 +34,8 @@ public final class FixedIdRegistry implements SchemaRegistryClient {
   }
 
   @Override
-  public OptionalInt lookup(String subject, Schema schema) {
-    return OptionalInt.of(id);
+  public Optional<RegisteredSchema> find(String subject, SchemaText schema) {
+    return Optional.of(new RegisteredSchema(subject, id, 1, this.schema));
   }
 
   @Override
@@ -43,7 +44,12 @@ public final class FixedIdRegistry implements SchemaRegistryClient {
   }
 
   @Override
-  public CompatibilityResult testCompatibility(String subject, Schema schema) {
+  public RegisteredSchema version(String subject, int version) {
+    return new RegisteredSchema(subject, id, version, schema);
+  }
+
+  @Override
+  public CompatibilityResult testCompatibility(String subject, SchemaText schema) {
     return CompatibilityResult.ok();
   }
 }

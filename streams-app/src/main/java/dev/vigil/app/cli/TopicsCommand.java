@@ -1,11 +1,15 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.NamesOnlyAvroSerdeFactory;
+import dev.vigil.app.topics.SchemaRegistration;
+import dev.vigil.app.topics.SchemaRegistration.Registered;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.app.topics.TopicAdmin.Outcome;
 import dev.vigil.app.topics.TopicAdmin.TopicStatus;
 import dev.vigil.app.topics.TopicAdminException;
+import dev.vigil.schemas.registry.SchemaRegistryException;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -83,7 +87,9 @@ public final class TopicsCommand implements Callable<Integer> {
   /** {@code vigil topics create}. */
   @Command(
       name = "create",
-      description = "Create every Vigil topic that does not exist yet; existing ones are kept.")
+      description =
+          "Create every Vigil topic that does not exist yet (existing ones are kept) and register"
+              + " the published value schemas.")
   public static final class Create implements Callable<Integer> {
 
     @ParentCommand TopicsCommand topics;
@@ -101,6 +107,13 @@ public final class TopicsCommand implements Callable<Integer> {
         paramLabel = "N",
         description = "Replication factor; default: setting 'replication.factor' (1).")
     String replicationFactor;
+
+    @Option(
+        names = "--skip-schemas",
+        description =
+            "Create the topics only; do not register the published value schemas in the schema"
+                + " registry.")
+    boolean skipSchemas;
 
     /** Creates the command. */
     public Create() {}
@@ -122,6 +135,9 @@ public final class TopicsCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       statuses.forEach(s -> out.println(s.describe()));
+      if (!skipSchemas) {
+        registerSchemas(config).forEach(r -> out.println(r.describe()));
+      }
       long mismatched =
           statuses.stream().filter(s -> s.outcome() == Outcome.PARTITION_MISMATCH).count();
       if (mismatched > 0) {
@@ -133,6 +149,20 @@ public final class TopicsCommand implements Callable<Integer> {
                 + "; recreate them or set 'partitions' to match.");
       }
       return VigilCli.OK;
+    }
+  }
+
+  private static List<Registered> registerSchemas(VigilConfig config) {
+    try {
+      return SchemaRegistration.registerValueSchemas(VigilApplication.topics(config));
+    } catch (SchemaRegistryException e) {
+      throw new CliFailure(
+          VigilCli.FAILED,
+          "Could not register the value schemas at "
+              + config.schemaRegistryUrl()
+              + ": "
+              + e.getMessage()
+              + (e.getMessage().endsWith(".") ? "" : "."));
     }
   }
 

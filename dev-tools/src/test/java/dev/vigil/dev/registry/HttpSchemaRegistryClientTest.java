@@ -1,8 +1,12 @@
-package dev.vigil.schemas.registry;
+package dev.vigil.dev.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.schemas.registry.CompatibilityResult;
+import dev.vigil.schemas.registry.HttpSchemaRegistryClient;
+import dev.vigil.schemas.registry.RegisteredSchema;
+import dev.vigil.schemas.registry.SchemaRegistryException;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -157,7 +161,11 @@ class HttpSchemaRegistryClientTest {
               assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
               assertThat(e)
                   .hasMessageStartingWith(
-                      "Schema for subject '" + SUBJECT + "' is incompatible with version 1: ")
+                      "Schema being registered is incompatible with an earlier schema for subject"
+                          + " \""
+                          + SUBJECT
+                          + "\"")
+                  .hasMessageContaining("version 1: ")
                   .hasMessageContaining("field 'id'");
             });
   }

@@ -1,8 +1,8 @@
-package dev.vigil.schemas.registry;
+package dev.vigil.dev.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.schemas.testing.RawHttp;
+import dev.vigil.schemas.registry.HttpSchemaRegistryClient;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;

@@ -1,15 +1,20 @@
-package dev.vigil.schemas.serde;
+package dev.vigil.dev.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.schema.LoginEvent;
+import dev.vigil.schemas.published.PublishedSchema;
+import dev.vigil.schemas.published.PublishedSchemas;
 import dev.vigil.schemas.registry.CachingSchemaRegistryClient;
 import dev.vigil.schemas.registry.HttpSchemaRegistryClient;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.registry.SchemaRegistryClient;
+import dev.vigil.schemas.serde.ConfluentAvroDeserializer;
+import dev.vigil.schemas.serde.ConfluentAvroSerde;
+import dev.vigil.schemas.serde.RecordRejectedException;
 import dev.vigil.schemas.serde.RecordRejectedException.Reason;
-import dev.vigil.schemas.testing.Samples;
+import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
+import dev.vigil.schemas.serde.SerdeConfig;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.util.Arrays;
@@ -52,12 +57,14 @@ class ConfluentAvroSerdeTest {
     byte[] bytes = login.valueSerde().serializer().serialize(login.name(), event);
     LoginEvent back = login.valueSerde().deserializer().deserialize(login.name(), bytes);
 
-    // Then it comes back equal, registered under the TopicNameStrategy subject
+    // Then it comes back equal, registered in its published form under the TopicNameStrategy
+    // subject, without the generated class's Java-only properties
     assertThat(back).isEqualTo(event);
     assertThat(back.getTimestamp()).isEqualTo(event.getTimestamp());
     assertThat(back.getGeo().getCity()).isEqualTo("Amsterdam");
-    assertThat(client.latest("vigil.signals.login.v1-value").schema())
-        .isEqualTo(LoginEvent.getClassSchema());
+    Schema registered = client.latest("vigil.signals.login.v1-value").schema();
+    assertThat(registered).isEqualTo(published().schema());
+    assertThat(registered.toString()).doesNotContain("avro.java.string");
   }
 
   @Test
@@ -70,7 +77,7 @@ class ConfluentAvroSerdeTest {
     serde.serializer().serialize("keys-topic", Samples.login("e-1"));
 
     // Then it was registered under <topic>-key
-    assertThat(client.latest("keys-topic-key").schema()).isEqualTo(LoginEvent.getClassSchema());
+    assertThat(client.latest("keys-topic-key").schema()).isEqualTo(published().schema());
   }
 
   @Test
@@ -211,8 +218,8 @@ class ConfluentAvroSerdeTest {
 
   @Test
   void shouldUseTheRegisteredIdWhenAutoRegistrationIsOff() {
-    // Given the schema registered ahead of time
-    int id = client.register("preregistered-value", LoginEvent.getClassSchema());
+    // Given the published schema registered ahead of time, with its references
+    int id = PublishedSchemas.register(client, "preregistered-value", published());
     var serde =
         new RegistryAvroSerdeFactory(client, Map.of(SerdeConfig.AUTO_REGISTER_SCHEMAS, false))
             .valueSerde(LoginEvent.class);
@@ -261,6 +268,10 @@ class ConfluentAvroSerdeTest {
 
     // Then no request reached the registry
     assertThat(registry.requestCount()).isEqualTo(before);
+  }
+
+  private static PublishedSchema published() {
+    return PublishedSchemas.forType(LoginEvent.getClassSchema().getFullName()).orElseThrow();
   }
 
   private byte[] serialize(LoginEvent event) {

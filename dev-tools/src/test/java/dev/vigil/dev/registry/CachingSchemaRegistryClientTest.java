@@ -1,7 +1,9 @@
-package dev.vigil.schemas.registry;
+package dev.vigil.dev.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.schemas.registry.CachingSchemaRegistryClient;
+import dev.vigil.schemas.registry.HttpSchemaRegistryClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

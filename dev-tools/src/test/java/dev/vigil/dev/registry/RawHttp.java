@@ -1,4 +1,4 @@
-package dev.vigil.schemas.testing;
+package dev.vigil.dev.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.vigil.schemas.testing;
+package dev.vigil.dev.registry;
 
 import dev.vigil.schema.AuthMethod;
 import dev.vigil.schema.Geo;
