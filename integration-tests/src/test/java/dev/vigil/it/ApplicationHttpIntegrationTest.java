@@ -91,7 +91,8 @@ class ApplicationHttpIntegrationTest {
             .with("commit.interval.ms", "100", "test")
             .with("http.port", "0", "test")
             .with("sets.issuer", "https://vigil.it", "test")
-            .with("sets.audience", "https://proxy.it", "test");
+            .with("sets.audience", "https://proxy.it", "test")
+            .with("replication.factor", "1", "test");
     Topics topics = VigilApplication.topics(config);
     try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
       admin.createAll(topics, 3, (short) 1);

@@ -167,6 +167,10 @@ public final class VigilApplication implements AutoCloseable {
       }
       LOG.info("HTTP API on port {}.", http.port());
     }
+    StartupProbe.awaitDependencies(
+        config.clientProperties(),
+        config.schemaRegistryUrl(),
+        config.get(Settings.STARTUP_MAX_WAIT));
     pipeline.start(maxWait);
   }
 

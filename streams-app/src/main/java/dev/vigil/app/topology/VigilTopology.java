@@ -14,6 +14,7 @@ import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.risk.validate.SignalValidator;
 import dev.vigil.schema.AccessEvent;
 import dev.vigil.schema.AccessGrant;
+import dev.vigil.schema.DevicePosture;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.ExternalSignal;
 import dev.vigil.schema.LoginEvent;
@@ -23,6 +24,7 @@ import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,7 +63,7 @@ public final class VigilTopology {
 
     List<KStream<String, RiskFinding>> findings = new ArrayList<>();
     KStream<String, LoginEvent> logins =
-        signal(builder, topics.login(), "login", SignalValidator::check);
+        signal(builder, topics.login(), "login", SignalValidator::check, LoginEvent::getTimestamp);
     detect(
             builder,
             logins,
@@ -92,9 +94,11 @@ public final class VigilTopology {
     }
 
     KStream<String, AccessEvent> accesses =
-        signal(builder, topics.access(), "access", SignalValidator::check);
+        signal(
+            builder, topics.access(), "access", SignalValidator::check, AccessEvent::getTimestamp);
     KStream<String, AccessGrant> grants =
-        signal(builder, topics.grants(), "grant", SignalValidator::check);
+        signal(
+            builder, topics.grants(), "grant", SignalValidator::check, AccessGrant::getGrantedAt);
     // Access detectors also need the subject's sign-ins (sessions, devices) and JIT grants.
     KStream<String, AccessSignal> accessSignals =
         accesses
@@ -120,7 +124,12 @@ public final class VigilTopology {
     }
 
     KStream<String, NetworkFlow> flows =
-        signal(builder, topics.networkFlow(), "network-flow", SignalValidator::check);
+        signal(
+            builder,
+            topics.networkFlow(),
+            "network-flow",
+            SignalValidator::check,
+            NetworkFlow::getTimestamp);
     detect(
             builder,
             flows,
@@ -132,7 +141,12 @@ public final class VigilTopology {
         .ifPresent(findings::add);
 
     KStream<String, ExternalSignal> external =
-        signal(builder, topics.external(), "external", SignalValidator::check);
+        signal(
+            builder,
+            topics.external(),
+            "external",
+            SignalValidator::check,
+            ExternalSignal::getTimestamp);
     detect(
             builder,
             external,
@@ -172,7 +186,12 @@ public final class VigilTopology {
       KStream<String, AccessEvent> accesses,
       TopologyDependencies deps) {
     KStream<String, DeviceSignal> posture =
-        signal(builder, topics.devicePosture(), "device-posture", SignalValidator::check)
+        signal(
+                builder,
+                topics.devicePosture(),
+                "device-posture",
+                SignalValidator::check,
+                DevicePosture::getTimestamp)
             .mapValues(DeviceSignal::ofPosture, Named.as("posture-as-signal"));
     KStream<String, DeviceSignal> loginUsage =
         logins
@@ -211,11 +230,13 @@ public final class VigilTopology {
       StreamsBuilder builder,
       Topic<String, V> topic,
       String name,
-      Function<V, Optional<String>> check) {
+      Function<V, Optional<String>> check,
+      Function<V, Instant> eventTime) {
     return builder.stream(
             topic.name(),
             Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name + "-source"))
-        .processValues(() -> new ValidationProcessor<>(name, check), Named.as(name + "-validate"));
+        .processValues(
+            () -> new ValidationProcessor<>(name, check, eventTime), Named.as(name + "-validate"));
   }
 
   private static <E> Optional<KStream<String, RiskFinding>> detect(
@@ -325,6 +346,15 @@ public final class VigilTopology {
             Branched.withConsumer(
                 s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
     return findingsIn;
+  }
+
+  /** The topics the global (reference data) thread reads, whose dead letters it writes itself. */
+  public static List<String> globalTopics(Topics topics) {
+    return List.of(
+        topics.threatIntel().name(),
+        topics.serviceEdges().name(),
+        topics.subjects().name(),
+        topics.policy().name());
   }
 
   private static <V> void route(

@@ -87,6 +87,8 @@ class SetTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "set-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // These tests move event time ahead of the driver's wall clock on purpose.
+    props.put(TimestampBounds.MAX_FUTURE_SKEW_MS_CONFIG, Duration.ofDays(365).toMillis());
     driver = new TopologyTestDriver(VigilTopology.build(topics, deps), props, T0);
     logins =
         driver.createInputTopic(

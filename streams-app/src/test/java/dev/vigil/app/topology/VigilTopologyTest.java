@@ -88,6 +88,8 @@ class VigilTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // These tests move event time ahead of the driver's wall clock on purpose.
+    props.put(TimestampBounds.MAX_FUTURE_SKEW_MS_CONFIG, Duration.ofDays(365).toMillis());
     props.put(
         StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
     props.put(
