@@ -12,7 +12,6 @@ import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginOutcome;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.SubjectType;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,40 +24,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 @Timeout(180)
 class PipelineIntegrationTest {
 
-  private static KafkaBroker broker;
-  private static InProcessSchemaRegistry registry;
+  @RegisterExtension static final VigilCluster CLUSTER = VigilCluster.shared();
 
   @TempDir Path stateDir;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBrokers.start();
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
   private PipelineHarness harness() throws Exception {
-    return new PipelineHarness(broker.bootstrapServers(), registry.url(), stateDir).createTopics();
+    return new PipelineHarness(CLUSTER.bootstrapServers(), CLUSTER.registryUrl(), stateDir)
+        .createTopics();
   }
 
   @Test
