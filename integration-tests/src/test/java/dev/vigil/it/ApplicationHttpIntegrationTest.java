@@ -36,11 +36,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The assembled application: HTTP API, signed SETs and an enforcement point on a real broker. */
@@ -50,27 +49,10 @@ class ApplicationHttpIntegrationTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SUBJECT = "carol@corp.example";
-  private static KafkaBroker broker;
-  private static InProcessSchemaRegistry registry;
+  @RegisterExtension static final VigilCluster CLUSTER = VigilCluster.shared();
 
   @TempDir Path stateDir;
   private final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBrokers.start();
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
     return http.send(
@@ -83,15 +65,16 @@ class ApplicationHttpIntegrationTest {
     String unique = UUID.randomUUID().toString().substring(0, 8);
     VigilConfig config =
         VigilConfig.defaults()
-            .with("bootstrap.servers", broker.bootstrapServers(), "test")
-            .with("schema.registry.url", registry.url(), "test")
+            .with("bootstrap.servers", CLUSTER.bootstrapServers(), "test")
+            .with("schema.registry.url", CLUSTER.registryUrl(), "test")
             .with("topic.prefix", "ithttp" + unique, "test")
             .with("application.id", "vigil-it-http-" + unique, "test")
             .with("state.dir", stateDir.toString(), "test")
             .with("commit.interval.ms", "100", "test")
             .with("http.port", "0", "test")
             .with("sets.issuer", "https://vigil.it", "test")
-            .with("sets.audience", "https://proxy.it", "test");
+            .with("sets.audience", "https://proxy.it", "test")
+            .with("replication.factor", "1", "test");
     Topics topics = VigilApplication.topics(config);
     try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
       admin.createAll(topics, 3, (short) 1);
@@ -127,7 +110,7 @@ class ApplicationHttpIntegrationTest {
         Instant t0 = Instant.now().minus(Duration.ofHours(1));
         try (KafkaProducer<String, LoginEvent> producer =
             new KafkaProducer<>(
-                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                Map.of("bootstrap.servers", CLUSTER.bootstrapServers()),
                 topics.login().keySerde().serializer(),
                 topics.login().valueSerde().serializer())) {
           for (LoginEvent e :
@@ -219,7 +202,7 @@ class ApplicationHttpIntegrationTest {
 
   private static KafkaConsumer<String, String> setsConsumer(Topics topics, String unique) {
     Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
     cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "sets-reader-" + unique);
     cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -35,11 +35,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Decisions on a real broker: live policy changes, audit mode, replays and JIT grant expiry. */
@@ -47,31 +46,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class DecisionsIntegrationTest {
 
-  private static KafkaBroker broker;
-  private static InProcessSchemaRegistry registry;
+  @RegisterExtension static final VigilCluster CLUSTER = VigilCluster.shared();
 
   @TempDir Path stateDir;
   @TempDir Path otherStateDir;
   @TempDir Path files;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBrokers.start();
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
   private PipelineHarness harness() throws Exception {
-    return new PipelineHarness(broker.bootstrapServers(), registry.url(), stateDir).createTopics();
+    return new PipelineHarness(CLUSTER.bootstrapServers(), CLUSTER.registryUrl(), stateDir)
+        .createTopics();
   }
 
   @Test

@@ -25,40 +25,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 @Timeout(180)
 class PipelineIntegrationTest {
 
-  private static KafkaBroker broker;
-  private static InProcessSchemaRegistry registry;
+  @RegisterExtension static final VigilCluster CLUSTER = VigilCluster.shared();
 
   @TempDir Path stateDir;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBrokers.start();
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (registry != null) {
-      registry.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
   private PipelineHarness harness() throws Exception {
-    return new PipelineHarness(broker.bootstrapServers(), registry.url(), stateDir).createTopics();
+    return new PipelineHarness(CLUSTER.bootstrapServers(), CLUSTER.registryUrl(), stateDir)
+        .createTopics();
   }
 
   @Test

@@ -3,10 +3,17 @@ package dev.vigil.app;
 import dev.vigil.app.errors.DeadLetterDeserializationHandler;
 import dev.vigil.app.errors.DeadLetterProcessingHandler;
 import dev.vigil.app.errors.DeadLetters;
+import dev.vigil.app.errors.GlobalDeadLetterWriter;
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.app.state.BoundedMemoryRocksDbConfig;
+import dev.vigil.app.topology.SignalTimestampExtractor;
+import dev.vigil.app.topology.TimestampBounds;
+import dev.vigil.app.topology.VigilTopology;
 import dev.vigil.schemas.topic.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +35,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final GlobalDeadLetterWriter globalDeadLetters;
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -40,7 +48,17 @@ public final class Pipeline implements AutoCloseable {
    * @param metrics where Kafka Streams' own metrics are bound
    */
   public Pipeline(Topology topology, Properties properties, VigilMetrics metrics) {
-    this.streams = new KafkaStreams(topology, properties);
+    Properties p = new Properties();
+    p.putAll(properties);
+    if (p.get(DeadLetters.GLOBAL_WRITER_CONFIG) == null) {
+      Map<String, Object> client = new HashMap<>();
+      p.forEach((k, v) -> client.put(k.toString(), v));
+      globalDeadLetters = new GlobalDeadLetterWriter(client);
+      p.put(DeadLetters.GLOBAL_WRITER_CONFIG, globalDeadLetters);
+    } else {
+      globalDeadLetters = null;
+    }
+    this.streams = new KafkaStreams(topology, p);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(metrics.registry());
     streams.setStateListener(
@@ -62,7 +80,9 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * Adds what every Vigil deployment needs to Kafka Streams properties: dead-letter handlers and
-   * topic, the metrics object for them, and exactly-once unless configured otherwise.
+   * topic (global topics written by Vigil's own producer, oversized originals truncated), the
+   * metrics object for them, the timestamp extractor and bounds, and, unless configured otherwise,
+   * exactly-once, one standby replica and the bounded RocksDB memory budget.
    */
   public static Properties withVigilDefaults(
       Properties properties, Topics topics, VigilMetrics metrics) {
@@ -78,6 +98,17 @@ public final class Pipeline implements AutoCloseable {
     // Bad reference data (threat intel, policy, profiles) is dead-lettered too, not fatal.
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetters.METRICS_CONFIG, metrics);
+    p.put(DeadLetters.GLOBAL_TOPICS_CONFIG, String.join(",", VigilTopology.globalTopics(topics)));
+    p.putIfAbsent(DeadLetters.MAX_VALUE_BYTES_CONFIG, DeadLetters.DEFAULT_MAX_VALUE_BYTES);
+    p.putIfAbsent(
+        StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, SignalTimestampExtractor.class);
+    p.putIfAbsent(
+        TimestampBounds.MAX_FUTURE_SKEW_MS_CONFIG,
+        TimestampBounds.DEFAULTS.maxFutureSkew().toMillis());
+    p.putIfAbsent(TimestampBounds.MAX_AGE_MS_CONFIG, TimestampBounds.DEFAULTS.maxAge().toMillis());
+    p.putIfAbsent(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+    p.putIfAbsent(
+        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
     return p;
   }
 
@@ -122,5 +153,8 @@ public final class Pipeline implements AutoCloseable {
   public void close(Duration timeout) {
     streams.close(timeout);
     streamsMetrics.close();
+    if (globalDeadLetters != null) {
+      globalDeadLetters.close();
+    }
   }
 }

@@ -202,6 +202,10 @@ public final class VigilApplication implements AutoCloseable {
       }
       LOG.info("HTTP API on port {}.", http.port());
     }
+    StartupProbe.awaitDependencies(
+        config.clientProperties(),
+        config.schemaRegistryUrl(),
+        config.get(Settings.STARTUP_MAX_WAIT));
     if (config.stateCleanupOnStart()) {
       LOG.info(
           "state.cleanup.on.start: wiping this instance's local state; it is restored from changelogs.");

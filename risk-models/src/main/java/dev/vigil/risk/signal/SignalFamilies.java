@@ -37,6 +37,7 @@ public final class SignalFamilies {
           "subject",
           LoginEvent::getSubjectId,
           LoginEvent::getEventId,
+          LoginEvent::getTimestamp,
           SignalValidator::check);
 
   /** Access decisions at enforcement points, keyed by subject. */
@@ -48,6 +49,7 @@ public final class SignalFamilies {
           "subject",
           AccessEvent::getSubjectId,
           AccessEvent::getEventId,
+          AccessEvent::getTimestamp,
           SignalValidator::check);
 
   /** Just-in-time access grants, keyed by subject. */
@@ -59,6 +61,7 @@ public final class SignalFamilies {
           "subject",
           AccessGrant::getSubjectId,
           AccessGrant::getEventId,
+          AccessGrant::getGrantedAt,
           SignalValidator::check);
 
   /** Device posture reports, keyed by device. */
@@ -70,6 +73,7 @@ public final class SignalFamilies {
           "device",
           DevicePosture::getDeviceId,
           DevicePosture::getEventId,
+          DevicePosture::getTimestamp,
           SignalValidator::check);
 
   /** Workload network flows, keyed by source workload. */
@@ -81,6 +85,7 @@ public final class SignalFamilies {
           "source workload",
           NetworkFlow::getSourceWorkload,
           NetworkFlow::getEventId,
+          NetworkFlow::getTimestamp,
           SignalValidator::check);
 
   /** Risk signals from other products (EDR, DLP, IdP risk, CAEP), keyed by subject. */
@@ -92,6 +97,7 @@ public final class SignalFamilies {
           "subject",
           ExternalSignal::getSubjectId,
           ExternalSignal::getEventId,
+          ExternalSignal::getTimestamp,
           SignalValidator::check);
 
   /** Every family, in topology order. */

@@ -1,5 +1,6 @@
 package dev.vigil.risk.signal;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ import org.apache.avro.specific.SpecificRecord;
  * @param key the key a record belongs under; the topology re-keys by it so that results do not
  *     depend on the producer's partitioner
  * @param eventId the event's id, for de-duplication and evidence links
+ * @param eventTime when the event happened (event time), checked against the accepted bounds
  * @param validation the first problem with a record, if any (it then goes to the dead-letter topic)
  * @param <E> the value type
  */
@@ -27,6 +29,7 @@ public record SignalFamily<E extends SpecificRecord>(
     String keyedBy,
     Function<E, String> key,
     Function<E, String> eventId,
+    Function<E, Instant> eventTime,
     Function<E, Optional<String>> validation) {
 
   /** Validates the components. */
@@ -37,6 +40,7 @@ public record SignalFamily<E extends SpecificRecord>(
     Objects.requireNonNull(keyedBy, "keyedBy");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(eventTime, "eventTime");
     Objects.requireNonNull(validation, "validation");
   }
 }

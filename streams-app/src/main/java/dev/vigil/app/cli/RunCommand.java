@@ -31,7 +31,11 @@ public final class RunCommand implements Callable<Integer> {
     Thread hook = new Thread(stop::countDown, "vigil-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try (VigilApplication app = new VigilApplication(config)) {
-      app.start(Duration.ofMinutes(2));
+      try {
+        app.start(Duration.ofMinutes(2));
+      } catch (IllegalStateException e) {
+        throw new CliFailure(VigilCli.FAILED, e.getMessage());
+      }
       out.println(
           "Vigil is running as '"
               + config.applicationId()

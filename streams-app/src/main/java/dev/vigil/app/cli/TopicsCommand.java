@@ -105,7 +105,7 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(
         names = "--replication-factor",
         paramLabel = "N",
-        description = "Replication factor; default: setting 'replication.factor' (1).")
+        description = "Replication factor; default: setting 'replication.factor' (3).")
     String replicationFactor;
 
     @Option(

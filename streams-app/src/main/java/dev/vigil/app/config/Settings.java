@@ -87,11 +87,64 @@ public final class Settings {
   public static final Setting<Integer> REPLICATION_FACTOR =
       Setting.integer(
           "replication.factor",
-          1,
+          3,
           1,
           Short.MAX_VALUE,
-          "Replication factor of the topics Vigil and Kafka Streams create.",
+          "Replication factor of the topics Vigil and Kafka Streams create; the dev tools use 1.",
           "replication.factor");
+
+  /** Standby replicas of each state store on other instances. */
+  public static final Setting<Integer> NUM_STANDBY_REPLICAS =
+      Setting.integer(
+          "num.standby.replicas",
+          1,
+          0,
+          16,
+          "Warm copies of each state store kept on other instances, for fast fail-over.",
+          "num.standby.replicas");
+
+  /** Off-heap memory budget of all RocksDB stores of one instance. */
+  public static final Setting<Integer> ROCKSDB_MEMORY_MB =
+      Setting.integer(
+          "rocksdb.memory.mb",
+          128,
+          16,
+          1_048_576,
+          "RocksDB memory budget of one instance in MiB: one shared block cache, a quarter of it"
+              + " for write buffers.",
+          null);
+
+  /** Accepted event time ahead of the wall clock. */
+  public static final Setting<java.time.Duration> TIMESTAMP_MAX_FUTURE_SKEW =
+      Setting.duration(
+          "timestamp.max.future.skew",
+          "5m",
+          "How far ahead of the wall clock an event time may be; later ones go to the DLQ.");
+
+  /** Accepted event age. */
+  public static final Setting<java.time.Duration> TIMESTAMP_MAX_AGE =
+      Setting.duration(
+          "timestamp.max.age",
+          "730d",
+          "How far behind the wall clock an event time may be; older ones go to the DLQ.");
+
+  /** Largest key or value copied into a dead letter. */
+  public static final Setting<Integer> DLQ_MAX_VALUE_BYTES =
+      Setting.integer(
+          "dlq.max.value.bytes",
+          65_536,
+          1_024,
+          16 * 1_048_576,
+          "Largest key or value copied into a dead letter; longer ones are truncated, with a"
+              + " header giving the original size.",
+          null);
+
+  /** How long start-up waits for the broker and the schema registry. */
+  public static final Setting<java.time.Duration> STARTUP_MAX_WAIT =
+      Setting.duration(
+          "startup.max.wait",
+          "2m",
+          "How long start-up retries, with back-off, to reach the broker and the schema registry.");
 
   /** Partitions of every Vigil topic. */
   public static final Setting<Integer> PARTITIONS =
@@ -264,7 +317,13 @@ public final class Settings {
         SHUTDOWN_TIMEOUT_MS,
         STATE_CLEANUP_ON_START,
         DECAY_INTERVAL,
-        DEVICE_CHECK_INTERVAL);
+        DEVICE_CHECK_INTERVAL,
+        NUM_STANDBY_REPLICAS,
+        ROCKSDB_MEMORY_MB,
+        TIMESTAMP_MAX_FUTURE_SKEW,
+        TIMESTAMP_MAX_AGE,
+        DLQ_MAX_VALUE_BYTES,
+        STARTUP_MAX_WAIT);
   }
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();

@@ -3,6 +3,9 @@ package dev.vigil.app.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.app.errors.DeadLetters;
+import dev.vigil.app.state.BoundedMemoryRocksDbConfig;
+import dev.vigil.app.topology.TimestampBounds;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -21,6 +24,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vigil's effective configuration, resolved from layers. Precedence, lowest first:
@@ -50,6 +55,7 @@ public final class VigilConfig {
   /** Prefix of keys passed through to Kafka clients. */
   public static final String KAFKA_PREFIX = "kafka.";
 
+  private static final Logger LOG = LoggerFactory.getLogger(VigilConfig.class);
   private static final String VIGIL_ENV_PREFIX = "VIGIL_";
   private static final String KAFKA_ENV_PREFIX = "KAFKA_";
   private static final Set<String> RESERVED_VIGIL_ENV =
@@ -328,6 +334,15 @@ public final class VigilConfig {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, get(Settings.COMMIT_INTERVAL_MS));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecordBytes());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, get(Settings.NUM_STANDBY_REPLICAS));
+    p.put(
+        BoundedMemoryRocksDbConfig.MEMORY_BYTES_CONFIG,
+        get(Settings.ROCKSDB_MEMORY_MB) * 1024L * 1024L);
+    p.put(
+        TimestampBounds.MAX_FUTURE_SKEW_MS_CONFIG,
+        get(Settings.TIMESTAMP_MAX_FUTURE_SKEW).toMillis());
+    p.put(TimestampBounds.MAX_AGE_MS_CONFIG, get(Settings.TIMESTAMP_MAX_AGE).toMillis());
+    p.put(DeadLetters.MAX_VALUE_BYTES_CONFIG, get(Settings.DLQ_MAX_VALUE_BYTES));
     p.putAll(kafka);
     return p;
   }
@@ -381,6 +396,7 @@ public final class VigilConfig {
     private Map<String, String> environment;
     private final List<Entry> flags = new ArrayList<>();
     private Path sandboxFile;
+    private final List<String> warnings = new ArrayList<>();
 
     private Loader() {}
 
@@ -391,6 +407,14 @@ public final class VigilConfig {
     public Loader sandbox(Path file) {
       this.sandboxFile = file;
       return this;
+    }
+
+    /**
+     * What the last {@link #load()} ignored, one sentence each: {@code VIGIL_*} environment
+     * variables that name no setting (other tools share the prefix, so they warn, not fail).
+     */
+    public List<String> warnings() {
+      return List.copyOf(warnings);
     }
 
     /**
@@ -463,19 +487,35 @@ public final class VigilConfig {
       if (file != null) {
         entries.addAll(readFile(file, fileFrom));
       }
-      entries.addAll(readEnvironment(env));
+      warnings.clear();
+      entries.addAll(readEnvironment(env, warnings));
+      warnings.forEach(LOG::warn);
       entries.addAll(flags);
       return new VigilConfig(entries);
     }
 
-    private static List<Entry> readEnvironment(Map<String, String> env) {
+    private static List<Entry> readEnvironment(Map<String, String> env, List<String> warnings) {
       List<Entry> entries = new ArrayList<>();
       new TreeMap<>(env)
           .forEach(
               (name, value) -> {
                 Origin origin = new Origin(Layer.ENVIRONMENT, "in environment variable " + name);
                 if (name.startsWith(VIGIL_ENV_PREFIX) && !RESERVED_VIGIL_ENV.contains(name)) {
-                  entries.add(new Entry(envKey(name, VIGIL_ENV_PREFIX), value, origin));
+                  String key = envKey(name, VIGIL_ENV_PREFIX);
+                  if (key.startsWith(KAFKA_PREFIX) || Settings.byKey(key).isPresent()) {
+                    entries.add(new Entry(key, value, origin));
+                  } else {
+                    warnings.add(
+                        "Ignored environment variable "
+                            + name
+                            + ": it names no setting ('"
+                            + key
+                            + "')"
+                            + Settings.closest(key)
+                                .map(c -> "; did you mean '" + c + "'?")
+                                .orElse(".")
+                            + "");
+                  }
                 } else if (name.startsWith(KAFKA_ENV_PREFIX)
                     && !name.endsWith("_OPTS")
                     && !IGNORED_KAFKA_ENV.contains(name)) {

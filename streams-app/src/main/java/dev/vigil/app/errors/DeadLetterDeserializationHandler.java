@@ -1,26 +1,37 @@
 package dev.vigil.app.errors;
 
 import dev.vigil.app.metrics.VigilMetrics;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends records that cannot be decoded to the dead-letter topic and carries on. */
+/**
+ * Sends records that cannot be decoded to the dead-letter topic and carries on; records of global
+ * (reference data) topics go through Vigil's own writer, since Kafka Streams cannot send them.
+ */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
   private String topic;
   private VigilMetrics metrics;
+  private int maxBytes;
+  private Set<String> globalTopics;
+  private Consumer<ProducerRecord<byte[], byte[]>> globalWriter;
 
   @Override
   public void configure(Map<String, ?> configs) {
     topic = DeadLetters.topic(configs);
     metrics = DeadLetters.metrics(configs);
+    maxBytes = DeadLetters.maxValueBytes(configs);
+    globalTopics = DeadLetters.globalTopics(configs);
+    globalWriter = DeadLetters.globalWriter(configs, LOG);
   }
 
   @Override
@@ -30,8 +41,11 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     DeadLetters.log(LOG, context, reason, exception);
     metrics.deadLetter(reason, context.topic());
     return Response.resume(
-        List.of(
+        DeadLetters.route(
             DeadLetters.record(
-                topic, record.key(), record.value(), context, "deserializer", exception)));
+                topic, record.key(), record.value(), context, "deserializer", exception, maxBytes),
+            context,
+            globalTopics,
+            globalWriter));
   }
 }

@@ -1,8 +1,10 @@
 package dev.vigil.app.errors;
 
 import dev.vigil.app.metrics.VigilMetrics;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the source record of a failed processing step (out-of-range values, or a bug in one
  * detector) to the dead-letter topic and carries on, so one bad record never stops the pipeline.
+ * Failures in the global (reference data) thread go through Vigil's own writer, since Kafka Streams
+ * cannot send dead letters from there.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -19,11 +23,17 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
   private String topic;
   private VigilMetrics metrics;
+  private int maxBytes;
+  private Set<String> globalTopics;
+  private Consumer<ProducerRecord<byte[], byte[]>> globalWriter;
 
   @Override
   public void configure(Map<String, ?> configs) {
     topic = DeadLetters.topic(configs);
     metrics = DeadLetters.metrics(configs);
+    maxBytes = DeadLetters.maxValueBytes(configs);
+    globalTopics = DeadLetters.globalTopics(configs);
+    globalWriter = DeadLetters.globalWriter(configs, LOG);
   }
 
   @Override
@@ -33,13 +43,17 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     DeadLetters.log(LOG, context, reason, exception);
     metrics.deadLetter(reason, context.topic());
     return Response.resume(
-        List.of(
+        DeadLetters.route(
             DeadLetters.record(
                 topic,
                 context.sourceRawKey(),
                 context.sourceRawValue(),
                 context,
                 context.processorNodeId(),
-                exception)));
+                exception,
+                maxBytes),
+            context,
+            globalTopics,
+            globalWriter));
   }
 }

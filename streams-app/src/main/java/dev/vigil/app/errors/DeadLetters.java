@@ -5,8 +5,12 @@ import dev.vigil.schemas.serde.RecordRejectedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -57,14 +61,39 @@ public final class DeadLetters {
   /** Reason for failures that are not a rejected record: a bug or an unexpected value. */
   public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
 
+  /** Reason for an event time beyond the accepted future skew or older than the accepted age. */
+  public static final String TIMESTAMP_OUT_OF_RANGE = "TIMESTAMP_OUT_OF_RANGE";
+
+  /** Header: "true" when the key or value was cut to fit the dead-letter topic. */
+  public static final String HEADER_TRUNCATED = "vigil.dlq.truncated";
+
+  /** Header: the original value size in bytes, present when truncated. */
+  public static final String HEADER_ORIGINAL_SIZE = "vigil.dlq.original.size";
+
+  /** Header: the original key size in bytes, present when the key was truncated. */
+  public static final String HEADER_ORIGINAL_KEY_SIZE = "vigil.dlq.original.key.size";
+
+  /** Config key: largest key or value copied into a dead letter; longer ones are truncated. */
+  public static final String MAX_VALUE_BYTES_CONFIG = "vigil.dlq.max.value.bytes";
+
+  /** Default of {@link #MAX_VALUE_BYTES_CONFIG}: well under any broker's message size limit. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;
+
+  /** Config key: comma-separated topics read by the global (reference data) thread. */
+  public static final String GLOBAL_TOPICS_CONFIG = "vigil.dlq.global.topics";
+
+  /** Config key: the {@link GlobalDeadLetterWriter} (or any consumer) for global dead letters. */
+  public static final String GLOBAL_WRITER_CONFIG = "vigil.dlq.global.writer";
+
   private DeadLetters() {}
 
   /** Every reason a record can carry. */
   public static List<String> reasons() {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (RecordRejectedException.Reason r : RecordRejectedException.Reason.values()) {
       out.add(r.name());
     }
+    out.add(TIMESTAMP_OUT_OF_RANGE);
     out.add(PROCESSING_ERROR);
     return out;
   }
@@ -78,6 +107,9 @@ public final class DeadLetters {
       if (t instanceof InvalidSignalException) {
         return RecordRejectedException.Reason.OUT_OF_RANGE.name();
       }
+      if (t instanceof TimestampOutOfRangeException) {
+        return TIMESTAMP_OUT_OF_RANGE;
+      }
     }
     return PROCESSING_ERROR;
   }
@@ -85,7 +117,9 @@ public final class DeadLetters {
   /** The innermost useful message. */
   static String detailOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RecordRejectedException || t instanceof InvalidSignalException) {
+      if (t instanceof RecordRejectedException
+          || t instanceof InvalidSignalException
+          || t instanceof TimestampOutOfRangeException) {
         return t.getMessage();
       }
     }
@@ -109,7 +143,44 @@ public final class DeadLetters {
       ErrorHandlerContext context,
       String node,
       Exception e) {
+    return record(dlqTopic, key, value, context, node, e, DEFAULT_MAX_VALUE_BYTES);
+  }
+
+  /**
+   * The dead-letter record for a failure, with key and value cut to {@code maxBytes} so that a
+   * record the input topic could hold (compressed) always fits the dead-letter topic.
+   *
+   * @param dlqTopic the dead-letter topic
+   * @param key the original key bytes
+   * @param value the original value bytes
+   * @param context where it failed
+   * @param node the processor node, or "deserializer"
+   * @param e the failure
+   * @param maxBytes the largest key or value copied
+   */
+  public static ProducerRecord<byte[], byte[]> record(
+      String dlqTopic,
+      byte[] key,
+      byte[] value,
+      ErrorHandlerContext context,
+      String node,
+      Exception e,
+      int maxBytes) {
     Headers h = new RecordHeaders();
+    boolean truncated = false;
+    if (value != null && value.length > maxBytes) {
+      put(h, HEADER_ORIGINAL_SIZE, Integer.toString(value.length));
+      value = Arrays.copyOf(value, maxBytes);
+      truncated = true;
+    }
+    if (key != null && key.length > maxBytes) {
+      put(h, HEADER_ORIGINAL_KEY_SIZE, Integer.toString(key.length));
+      key = Arrays.copyOf(key, maxBytes);
+      truncated = true;
+    }
+    if (truncated) {
+      put(h, HEADER_TRUNCATED, "true");
+    }
     put(h, HEADER_REASON, reasonOf(e));
     put(h, HEADER_DETAIL, detailOf(e));
     put(h, HEADER_NODE, node);
@@ -144,6 +215,51 @@ public final class DeadLetters {
           StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " must be set for Vigil.");
     }
     return t.toString();
+  }
+
+  /** The largest key or value copied into a dead letter, from the handler's config. */
+  static int maxValueBytes(Map<String, ?> configs) {
+    Object v = configs.get(MAX_VALUE_BYTES_CONFIG);
+    return v == null ? DEFAULT_MAX_VALUE_BYTES : Integer.parseInt(v.toString());
+  }
+
+  /** The topics read by the global thread, from the handler's config. */
+  static Set<String> globalTopics(Map<String, ?> configs) {
+    Object v = configs.get(GLOBAL_TOPICS_CONFIG);
+    if (v == null || v.toString().isBlank()) {
+      return Set.of();
+    }
+    return Set.of(v.toString().split(","));
+  }
+
+  /**
+   * Where global dead letters go: the configured writer, or a log line when none is configured (a
+   * test driver without a broker).
+   */
+  @SuppressWarnings("unchecked")
+  static Consumer<ProducerRecord<byte[], byte[]>> globalWriter(Map<String, ?> configs, Logger log) {
+    Object w = configs.get(GLOBAL_WRITER_CONFIG);
+    if (w instanceof Consumer<?> c) {
+      return (Consumer<ProducerRecord<byte[], byte[]>>) c;
+    }
+    return r -> log.warn("No writer for global dead letters; skipped a record of {}.", r.topic());
+  }
+
+  /**
+   * What a handler returns for a dead letter: the record itself in a stream task; in the global
+   * thread, where Kafka Streams cannot send handler records, nothing, after writing it through
+   * {@code globalWriter}.
+   */
+  static List<ProducerRecord<byte[], byte[]>> route(
+      ProducerRecord<byte[], byte[]> deadLetter,
+      ErrorHandlerContext context,
+      Set<String> globalTopics,
+      Consumer<ProducerRecord<byte[], byte[]>> globalWriter) {
+    if (context.topic() != null && globalTopics.contains(context.topic())) {
+      globalWriter.accept(deadLetter);
+      return List.of();
+    }
+    return List.of(deadLetter);
   }
 
   /** The metrics object handed over in the config, or in-memory meters when absent. */

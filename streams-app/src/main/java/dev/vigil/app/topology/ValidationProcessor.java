@@ -1,6 +1,8 @@
 package dev.vigil.app.topology;
 
 import dev.vigil.app.errors.InvalidSignalException;
+import dev.vigil.app.errors.TimestampOutOfRangeException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -10,7 +12,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Passes on signals whose values are in range; rejects the others with an {@link
  * InvalidSignalException}, which the processing-exception handler sends to the dead-letter topic
- * with the original bytes.
+ * with the original bytes. An event time outside {@link TimestampBounds} is rejected with a {@link
+ * TimestampOutOfRangeException} before it can reach a baseline.
  *
  * @param <V> the signal type
  */
@@ -18,16 +21,21 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
 
   private final String signal;
   private final Function<V, Optional<String>> check;
+  private final Function<V, Instant> eventTime;
   private FixedKeyProcessorContext<String, V> context;
+  private TimestampBounds bounds;
 
-  ValidationProcessor(String signal, Function<V, Optional<String>> check) {
+  ValidationProcessor(
+      String signal, Function<V, Optional<String>> check, Function<V, Instant> eventTime) {
     this.signal = signal;
     this.check = check;
+    this.eventTime = eventTime;
   }
 
   @Override
   public void init(FixedKeyProcessorContext<String, V> context) {
     this.context = context;
+    this.bounds = TimestampBounds.from(context.appConfigs());
   }
 
   @Override
@@ -39,6 +47,13 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
     if (problem.isPresent()) {
       throw new InvalidSignalException(
           "Rejected " + signal + " signal with key '" + record.key() + "': " + problem.get() + ".");
+    }
+    Optional<String> time =
+        bounds.problem(
+            "event time", eventTime.apply(record.value()), context.currentSystemTimeMs());
+    if (time.isPresent()) {
+      throw new TimestampOutOfRangeException(
+          "Rejected " + signal + " signal with key '" + record.key() + "': " + time.get() + ".");
     }
     context.forward(record);
   }

@@ -13,6 +13,7 @@ import dev.vigil.risk.signal.DetectorGroup;
 import dev.vigil.risk.signal.SignalFamilies;
 import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schema.AccessGrant;
+import dev.vigil.schema.DevicePosture;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
@@ -20,6 +21,7 @@ import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +115,9 @@ public final class VigilTopology {
                 Consumed.with(topic.keySerde(), topic.valueSerde())
                     .withName(family.name() + "-source"))
             .processValues(
-                () -> new ValidationProcessor<>(family.name(), family.validation()),
+                () ->
+                    new ValidationProcessor<>(
+                        family.name(), family.validation(), family.eventTime()),
                 Named.as(family.name() + "-validate"));
     int partitions = deps.signalPartitions().applyAsInt(topic.name());
     KStream<String, E> placed =
@@ -290,6 +294,15 @@ public final class VigilTopology {
             Branched.withConsumer(
                 s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
     return findingsIn;
+  }
+
+  /** The topics the global (reference data) thread reads, whose dead letters it writes itself. */
+  public static List<String> globalTopics(Topics topics) {
+    return List.of(
+        topics.threatIntel().name(),
+        topics.serviceEdges().name(),
+        topics.subjects().name(),
+        topics.policy().name());
   }
 
   private static <V> void route(

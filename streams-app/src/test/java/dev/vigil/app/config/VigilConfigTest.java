@@ -30,7 +30,11 @@ class VigilConfigTest {
     assertThat(config.stateDir()).isEqualTo(Path.of(".vigil/state"));
     assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
     assertThat(config.numStreamThreads()).isEqualTo(1);
-    assertThat(config.replicationFactor()).isEqualTo((short) 1);
+    assertThat(config.replicationFactor()).isEqualTo((short) 3);
+    assertThat(config.streamsProperties())
+        .containsEntry("num.standby.replicas", 1)
+        .containsEntry("vigil.rocksdb.memory.bytes", 128L * 1024 * 1024)
+        .containsEntry("vigil.timestamp.max.future.skew.ms", 300_000L);
     assertThat(config.partitions()).isEqualTo(6);
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.maxRecordBytes()).isEqualTo(1_048_576);
@@ -175,14 +179,29 @@ class VigilConfigTest {
   }
 
   @Test
-  void shouldNameTheEnvironmentVariableForAnUnknownSetting() {
-    // Given an environment variable that is no setting
-    Map<String, String> env = Map.of("VIGIL_COLOUR", "blue");
+  void shouldWarnAboutAnUnknownEnvironmentVariableAndStillLoad() {
+    // Given an environment variable that is no setting beside one that is
+    Map<String, String> env = Map.of("VIGIL_COLOUR", "blue", "VIGIL_PARTITONS", "3");
+    VigilConfig.Loader loader = VigilConfig.loader().environment(env);
 
-    // When loaded, Then the error names the variable and lists the known settings
-    assertThatThrownBy(() -> VigilConfig.loader().environment(env).load())
+    // When loaded
+    VigilConfig config = loader.load();
+
+    // Then it starts with defaults and each unknown variable is named in a warning
+    assertThat(config.partitions()).isEqualTo(6);
+    assertThat(loader.warnings())
+        .containsExactly(
+            "Ignored environment variable VIGIL_COLOUR: it names no setting ('colour').",
+            "Ignored environment variable VIGIL_PARTITONS: it names no setting ('partitons'); did"
+                + " you mean 'partitions'?");
+  }
+
+  @Test
+  void shouldStillRejectAnUnknownKeyGivenAsAFlag() {
+    // Given an unknown key in a flag, When loaded, Then it is an error naming the key
+    assertThatThrownBy(() -> VigilConfig.loader().environment(Map.of()).set("colour=blue").load())
         .isInstanceOf(VigilConfigException.class)
-        .hasMessageStartingWith("Unknown setting 'colour' in environment variable VIGIL_COLOUR;")
+        .hasMessageStartingWith("Unknown setting 'colour' in --set colour=blue")
         .hasMessageContaining("'vigil config' lists every setting");
   }
 

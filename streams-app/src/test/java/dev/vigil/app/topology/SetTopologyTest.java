@@ -58,6 +58,7 @@ class SetTopologyTest {
   private void start(Policy policy) {
     TopologyFixture fixture =
         TopologyFixture.builder(stateDir, T0)
+            .set("timestamp.max.future.skew", "365d")
             .policy(policy)
             .sets(new SetIssuer(new SecurityEventTokens(ISSUER, List.of(AUDIENCE)), signer))
             .build();

@@ -20,7 +20,9 @@ import java.util.Locale;
  * device that was never compliant. EDR turned off is the classic defence-evasion step (T1562.001)
  * and scores highest. The outdated-patches issue alone is a matter of time passing, not an action,
  * and is left to {@code device.non-compliant}. Reported to the device's recent users; when nobody
- * used it recently, to the device itself (subject type DEVICE).
+ * used it recently, to the device itself (subject type DEVICE). A user whose sign-in within the
+ * in-use window arrives after the report (usage travels through a repartition topic and may catch
+ * up later, e.g. after a crash) is told then, so who is told does not depend on arrival order.
  */
 public final class ComplianceDriftDetector
     implements Detector<DeviceSignal, ComplianceDriftDetector.State> {
@@ -56,6 +58,16 @@ public final class ComplianceDriftDetector
     String postureEventId;
     int reportedIssues;
     long reportedAt = Long.MIN_VALUE;
+    // The last reported drift, to tell users whose usage arrives after it.
+    String driftDeviceId;
+    String driftSource;
+    String driftEventId;
+    String driftPreviousEventId;
+    long driftPreviousAt;
+    int driftAppeared;
+    int driftPrevious;
+    double driftScore;
+    DeviceUsers told = new DeviceUsers();
   }
 
   @Override
@@ -82,7 +94,7 @@ public final class ComplianceDriftDetector
   public List<RiskFinding> observe(DeviceSignal signal, State state, DetectionContext context) {
     if (signal.usage() != null) {
       state.users.record(signal.usage(), userCapacity);
-      return List.of();
+      return lateUser(signal.usage(), state);
     }
     DevicePosture p = signal.posture();
     if (p == null || p.getTimestamp().toEpochMilli() < state.postureAt) {
@@ -113,23 +125,50 @@ public final class ComplianceDriftDetector
     if (previous != 0) {
       score *= 0.8; // It was already non-compliant: a worsening, not a fall from grace.
     }
+    state.driftDeviceId = p.getDeviceId();
+    state.driftSource = p.getSource();
+    state.driftEventId = p.getEventId();
+    state.driftPreviousEventId = previousEventId;
+    state.driftPreviousAt = previousAt;
+    state.driftAppeared = appeared;
+    state.driftPrevious = previous;
+    state.driftScore = score;
+    state.told = new DeviceUsers();
     List<DeviceUsers.User> users = state.users.around(state.postureAt, inUseMillis);
     List<RiskFinding> findings = new ArrayList<>();
     if (users.isEmpty()) {
       findings.add(
-          finding(p, p.getDeviceId(), SubjectType.DEVICE, null, appeared, previous, score)
+          finding(state, p.getDeviceId(), SubjectType.DEVICE)
               .sourceEvents(previousEventId, p.getEventId())
-              .evidence("previousPostureAt", Instant.ofEpochMilli(previousAt))
               .build());
     }
     for (DeviceUsers.User u : users) {
-      findings.add(
-          finding(p, u.subjectId, u.subjectType, u.eventId, appeared, previous, score)
-              .sourceEvents(previousEventId, p.getEventId(), u.eventId)
-              .evidence("previousPostureAt", Instant.ofEpochMilli(previousAt))
-              .build());
+      findings.add(toUser(state, u.subjectId, u.subjectType, u.eventId));
     }
     return findings;
+  }
+
+  /** Tells a user seen within the in-use window of the last drift, if not told yet. */
+  private List<RiskFinding> lateUser(DeviceUsage usage, State state) {
+    if (state.driftEventId == null
+        || Math.abs(usage.at().toEpochMilli() - state.reportedAt) > inUseMillis) {
+      return List.of();
+    }
+    for (DeviceUsers.User t : state.told.users) {
+      if (t.subjectId.equals(usage.subjectId())) {
+        return List.of();
+      }
+    }
+    return List.of(toUser(state, usage.subjectId(), usage.subjectType(), usage.eventId()));
+  }
+
+  private RiskFinding toUser(State state, String subjectId, SubjectType type, String eventId) {
+    state.told.record(
+        new DeviceUsage(subjectId, type, eventId, Instant.ofEpochMilli(state.reportedAt)),
+        userCapacity);
+    return finding(state, subjectId, type)
+        .sourceEvents(state.driftPreviousEventId, state.driftEventId, eventId)
+        .build();
   }
 
   private static double score(int appeared) {
@@ -150,22 +189,17 @@ public final class ComplianceDriftDetector
     return Math.min(95, score + 5 * (PostureIssue.in(appeared).size() - 1));
   }
 
-  private Findings finding(
-      DevicePosture p,
-      String subjectId,
-      SubjectType type,
-      String usageEventId,
-      int appeared,
-      int previous,
-      double score) {
+  private Findings finding(State state, String subjectId, SubjectType type) {
+    int appeared = state.driftAppeared;
+    int previous = state.driftPrevious;
     boolean edr = (appeared & PostureIssue.EDR_NOT_RUNNING.bit()) != 0;
     boolean firewall = (appeared & PostureIssue.FIREWALL_OFF.bit()) != 0;
     String who =
         type == SubjectType.DEVICE
-            ? "Device " + p.getDeviceId()
-            : "Device " + p.getDeviceId() + " in use";
-    return Findings.finding(ID, subjectId, type, p.getTimestamp())
-        .score(score)
+            ? "Device " + state.driftDeviceId
+            : "Device " + state.driftDeviceId + " in use";
+    return Findings.finding(ID, subjectId, type, Instant.ofEpochMilli(state.reportedAt))
+        .score(state.driftScore)
         .confidence(0.85)
         .halfLife(halfLife)
         .summary(
@@ -177,10 +211,11 @@ public final class ComplianceDriftDetector
                     ? "compliant"
                     : "partly compliant (" + PostureIssue.describe(previous) + ")",
                 PostureIssue.describe(appeared)))
-        .evidence("deviceId", p.getDeviceId())
+        .evidence("deviceId", state.driftDeviceId)
         .evidence("newIssues", PostureIssue.describe(appeared))
         .evidence("previousIssues", previous == 0 ? "none" : PostureIssue.describe(previous))
-        .evidence("source", p.getSource())
+        .evidence("source", state.driftSource)
+        .evidence("previousPostureAt", Instant.ofEpochMilli(state.driftPreviousAt))
         .tactic(edr ? "T1562.001" : firewall ? "T1562.004" : null);
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AccessFamilyTest {
@@ -90,6 +91,7 @@ class AccessFamilyTest {
   }
 
   @Test
+  @Tag("soak")
   void shouldKeepTheWholeBundleUnderEightKibAfter100kEvents() {
     // Given
     AccessFixtures.Subject subject = AccessFixtures.Subject.allDefaults();

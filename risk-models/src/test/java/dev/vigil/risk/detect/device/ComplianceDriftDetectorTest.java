@@ -10,7 +10,9 @@ import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class ComplianceDriftDetectorTest {
@@ -134,5 +136,56 @@ class ComplianceDriftDetectorTest {
 
     // Then
     assertThat(findings).hasSize(1);
+  }
+
+  @Test
+  void shouldTellAUserWhoseSignInArrivesAfterTheDriftReport() {
+    // Given a drift reported before the device's user was known
+    laptop.feed(compliant(MONDAY));
+    laptop.feed(compliant(MONDAY.plus(Duration.ofHours(2))).setEdrRunning(false));
+
+    // When her sign-in from before the report arrives late (through the repartition), then another
+    laptop.feed(usedBy("alice", MONDAY.plus(Duration.ofHours(1))));
+    laptop.feed(usedBy("alice", MONDAY.plus(Duration.ofHours(3))));
+
+    // Then the device was told, and alice once, as if she had been known at the report
+    assertThat(laptop.findings)
+        .extracting(RiskFinding::getSubjectId)
+        .containsExactly(LAPTOP, "alice");
+    RiskFinding late = laptop.findings.get(1);
+    assertThat(late.getSummary())
+        .isEqualTo("Device dev-laptop-42 in use went from compliant to EDR agent not running.");
+    assertThat(late.getTimestamp()).isEqualTo(MONDAY.plus(Duration.ofHours(2)));
+    assertThat(late.getScore()).isEqualTo(80.0);
+  }
+
+  @Test
+  void shouldTellTheSameUsersWhicheverSideArrivesFirst() {
+    // Given the same sign-in and reports, in two orders
+    DeviceFixtures.Device usageFirst =
+        new DeviceFixtures.Device(
+            List.of(new ComplianceDriftDetector(DetectorSettings.defaults())));
+    DeviceFixtures.Device postureFirst =
+        new DeviceFixtures.Device(
+            List.of(new ComplianceDriftDetector(DetectorSettings.defaults())));
+    Instant signIn = MONDAY.plus(Duration.ofHours(1));
+
+    // When
+    usageFirst.feed(compliant(MONDAY));
+    usageFirst.feed(usedBy("bob", signIn));
+    usageFirst.feed(compliant(MONDAY.plus(Duration.ofHours(2))).setFirewallEnabled(false));
+    postureFirst.feed(compliant(MONDAY));
+    postureFirst.feed(compliant(MONDAY.plus(Duration.ofHours(2))).setFirewallEnabled(false));
+    postureFirst.feed(usedBy("bob", signIn));
+
+    // Then bob gets the same finding either way
+    assertThat(postureFirst.findings)
+        .filteredOn(f -> f.getSubjectId().equals("bob"))
+        .extracting(RiskFinding::getScore, RiskFinding::getTimestamp, RiskFinding::getSummary)
+        .containsExactlyElementsOf(
+            usageFirst.findings.stream()
+                .map(f -> Tuple.tuple(f.getScore(), f.getTimestamp(), f.getSummary()))
+                .toList());
+    assertThat(usageFirst.findings).extracting(RiskFinding::getSubjectId).containsExactly("bob");
   }
 }

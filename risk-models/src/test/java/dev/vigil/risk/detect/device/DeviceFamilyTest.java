@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class DeviceFamilyTest {
@@ -61,6 +62,7 @@ class DeviceFamilyTest {
   }
 
   @Test
+  @Tag("soak")
   void shouldKeepTheWholeBundleUnderEightKibAfter100kEvents() {
     // Given
     DeviceFixtures.Device device = DeviceFixtures.Device.allDefaults();

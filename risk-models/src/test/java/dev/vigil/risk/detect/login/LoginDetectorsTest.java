@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class LoginDetectorsTest {
@@ -102,6 +103,7 @@ class LoginDetectorsTest {
   }
 
   @Test
+  @Tag("soak")
   void shouldKeepSubjectBundleUnderEightKibAfterHundredThousandEvents() {
     // Given every subject detector and one subject with 100,000 events of ever-new properties
     LoginFixture.Runner runner = subjectRunner(contextWithThreatIntel());
@@ -149,6 +151,7 @@ class LoginDetectorsTest {
   }
 
   @Test
+  @Tag("soak")
   void shouldKeepSprayingAddressBundleUnderEightKib() {
     // Given one address failing against 100,000 distinct subjects
     LoginFixture.Runner runner =

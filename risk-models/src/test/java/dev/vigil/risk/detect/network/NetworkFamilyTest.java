@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class NetworkFamilyTest {
@@ -74,6 +75,7 @@ class NetworkFamilyTest {
   }
 
   @Test
+  @Tag("soak")
   void shouldKeepTheWholeBundleUnderEightKibAfter100kEvents() {
     // Given
     NetworkFixtures.Workload api = NetworkFixtures.Workload.allDefaults(reference());
