@@ -159,8 +159,8 @@ public final class ShareEnumerationDetector
     if (scan == null
         || !log.markEmitted(
             "a|" + log.episode,
-            AttemptLog.magnitude(scan.hosts.size()) * 64
-                + Math.min(63, AttemptLog.magnitude(scan.pairs)),
+            AttemptLog.revision(scan.hosts.size()) * 64
+                + Math.min(63, AttemptLog.revision(scan.pairs)),
             EMITTED)) {
       return List.of();
     }

@@ -188,7 +188,8 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
       }
       if (e.kind == Kind.SUCCESS.ordinal() && recent.size() >= successThreshold) {
         String key = "success|" + e.id;
-        if (log.markEmitted(key, 0, EMITTED)) {
+        // Revised as late attempts arrive, so the newest version names them all.
+        if (log.markEmitted(key, AttemptLog.revision(recent.size()), EMITTED)) {
           out.add(success(trigger, e, recent, key, recent.size() >= capacity));
         }
       }

@@ -142,7 +142,7 @@ public final class ExplicitCredentialsDetector
             .map(Map.Entry::getKey)
             .orElse(event.getSubjectId());
     boolean foreign = !Hosts.account(caller).equals(Hosts.account(event.getSubjectId()));
-    if (!log.markEmitted("a|" + log.episode, AttemptLog.magnitude(hosts.size()), EMITTED)) {
+    if (!log.markEmitted("a|" + log.episode, AttemptLog.revision(hosts.size()), EMITTED)) {
       return List.of();
     }
     long last = calls.get(calls.size() - 1).t;

@@ -147,7 +147,7 @@ public final class KerberoastingDetector
         out.add(target(event, s.getKey(), s.getValue(), roast));
       }
     }
-    int digest = AttemptLog.magnitude(w.services.size());
+    int digest = AttemptLog.revision(w.services.size());
     if (log.markEmitted("a|" + ep, digest, EMITTED)) {
       out.add(actor(event, w, roast, ep));
       for (String source : w.sources) {

@@ -305,7 +305,7 @@ public final class PasswordSprayDetector
         out.add(success(source, state, s, failed.get(s.who)));
       }
     }
-    int digest = AttemptLog.magnitude(state.accounts.size()) * 64 + Math.min(63, state.successes);
+    int digest = AttemptLog.revision(state.accounts.size()) * 64 + Math.min(63, state.successes);
     if (log.markEmitted("a|" + ep, digest, EMITTED)) {
       out.add(actor(source, state, top, failed));
     }

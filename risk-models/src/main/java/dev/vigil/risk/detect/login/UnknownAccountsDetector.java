@@ -137,7 +137,7 @@ public final class UnknownAccountsDetector
         last = Math.max(last, r.t);
       }
     }
-    if (!log.markEmitted("a|" + log.episode, AttemptLog.magnitude(names.size()), EMITTED)) {
+    if (!log.markEmitted("a|" + log.episode, AttemptLog.revision(names.size()), EMITTED)) {
       return List.of();
     }
     List<String> top = new ArrayList<>(names).subList(0, Math.min(5, names.size()));

@@ -145,7 +145,16 @@ public final class AttemptLog {
     return emitted.containsKey(RecencySet.fingerprint(key));
   }
 
-  /** A digest that changes only when {@code n} crosses a power of two: for growing totals. */
+  /**
+   * A digest of a growing total for {@link #markEmitted}: the total itself up to 32 (every change
+   * is re-emitted, so summaries state the true total), then its power of two (bounded re-emission
+   * for huge totals).
+   */
+  public static int revision(long n) {
+    return n <= 32 ? (int) n : 32 + magnitude(n);
+  }
+
+  /** A digest that changes only when {@code n} crosses a power of two. */
   public static int magnitude(long n) {
     return n <= 0 ? 0 : 64 - Long.numberOfLeadingZeros(n);
   }
