@@ -100,6 +100,12 @@ public final class DetectorSettings {
     }
   }
 
+  /** A text value, trimmed, or the default when the key is not set. */
+  public String getString(String key, String defaultValue) {
+    String v = values.get(key);
+    return v == null ? defaultValue : v.trim();
+  }
+
   /** A flag, or the default when the key is not set. */
   public boolean getBoolean(String key, boolean defaultValue) {
     read(key, "boolean", defaultValue);

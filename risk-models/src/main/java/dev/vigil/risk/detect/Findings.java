@@ -1,5 +1,6 @@
 package dev.vigil.risk.detect;
 
+import dev.vigil.schema.FindingRole;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectType;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Builds findings with deterministic ids, so replaying the same input yields the same findings. */
+/**
+ * Builds findings with deterministic ids, so replaying the same input yields the same findings. A
+ * finding with an {@link #identity} keeps its id across revisions.
+ */
 public final class Findings {
+
+  /** Most related subjects a finding names. */
+  public static final int MAX_RELATED = 10;
 
   private final RiskFinding.Builder builder = RiskFinding.newBuilder();
   private final Map<String, String> evidence = new LinkedHashMap<>();
   private final List<String> sourceEventIds = new ArrayList<>();
+  private final List<String> related = new ArrayList<>();
+  private String identity;
 
   private Findings(String detectorId, String subjectId, SubjectType subjectType, Instant at) {
     builder
@@ -81,6 +90,40 @@ public final class Findings {
     return sourceEvents(List.of(eventIds));
   }
 
+  /** The subject's part in what was detected: actor (attacker risk), target, or plain subject. */
+  public Findings role(FindingRole role) {
+    builder.setRole(role);
+    return this;
+  }
+
+  /**
+   * Adds the other side (for an actor its targets, for a target its actors); blanks and duplicates
+   * are skipped and at most {@link #MAX_RELATED} are kept.
+   */
+  public Findings related(java.util.Collection<String> subjects) {
+    for (String s : subjects) {
+      if (s != null && !s.isBlank() && !related.contains(s) && related.size() < MAX_RELATED) {
+        related.add(s);
+      }
+    }
+    return this;
+  }
+
+  /** Adds the other side. */
+  public Findings related(String... subjects) {
+    return related(java.util.Arrays.asList(subjects));
+  }
+
+  /**
+   * A stable identity within detector and subject (an episode key): the finding id is derived from
+   * it instead of time and events, so a later revision of the same finding replaces it in fusion
+   * and the same events in any arrival order give the same id.
+   */
+  public Findings identity(String key) {
+    this.identity = key;
+    return this;
+  }
+
   /** MITRE ATT&amp;CK technique id, e.g. T1110.003. */
   public Findings tactic(String techniqueId) {
     builder.setTactic(techniqueId);
@@ -90,17 +133,20 @@ public final class Findings {
   /** The finding, with an id derived from detector, subject, time and source events. */
   public RiskFinding build() {
     String seed =
-        builder.getDetectorId()
-            + '|'
-            + builder.getSubjectId()
-            + '|'
-            + builder.getTimestamp().toEpochMilli()
-            + '|'
-            + String.join(",", sourceEventIds);
+        identity != null
+            ? builder.getDetectorId() + '|' + builder.getSubjectId() + "|key|" + identity
+            : builder.getDetectorId()
+                + '|'
+                + builder.getSubjectId()
+                + '|'
+                + builder.getTimestamp().toEpochMilli()
+                + '|'
+                + String.join(",", sourceEventIds);
     return builder
         .setFindingId(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString())
         .setEvidence(new LinkedHashMap<>(evidence))
         .setSourceEventIds(new ArrayList<>(sourceEventIds))
+        .setRelatedSubjects(new ArrayList<>(related))
         .build();
   }
 }

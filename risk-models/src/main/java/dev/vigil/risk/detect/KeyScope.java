@@ -4,7 +4,10 @@ package dev.vigil.risk.detect;
 public enum KeyScope {
   /** The subject the event is about (user, workload, service account). */
   SUBJECT,
-  /** The source IP address, for detectors that watch one IP across many subjects. */
+  /**
+   * The source of an attempt, for detectors that watch one source across many subjects: its IP
+   * address, else its source host ({@link Hosts#source}); events with neither are not routed.
+   */
   SOURCE_IP,
   /** The device, for posture detectors. */
   DEVICE

@@ -15,5 +15,6 @@ public final class AccessDetectors {
     catalog.register(AccessSignal.class, new SensitiveFromRiskyDeviceDetector(settings));
     catalog.register(AccessSignal.class, new DeniedBurstDetector(settings));
     catalog.register(AccessSignal.class, new ExpiredGrantDetector(settings));
+    catalog.register(AccessSignal.class, new ShareEnumerationDetector(settings));
   }
 }

@@ -12,7 +12,9 @@ public final class LoginDetectors {
   /**
    * Registers every login detector, with parameters from settings: those keyed by subject
    * (unfamiliar properties, impossible travel, new device, new country/ASN, unusual hour, brute
-   * force, MFA fatigue, threat-intel IP) and the one keyed by source IP (password spray).
+   * force, MFA fatigue, threat-intel IP, Kerberoasting, AS-REP roasting / RC4 downgrade, new-host
+   * logon, explicit credentials, privileged logon on a new host) and those keyed by source (the IP
+   * address, else the source host: password spray, unknown accounts).
    *
    * @throws IllegalArgumentException if one of them is already registered
    */
@@ -26,6 +28,12 @@ public final class LoginDetectors {
         .register(LoginEvent.class, new BruteForceDetector(settings))
         .register(LoginEvent.class, new MfaFatigueDetector(settings))
         .register(LoginEvent.class, new ThreatIntelIpDetector(settings))
-        .register(LoginEvent.class, new PasswordSprayDetector(settings));
+        .register(LoginEvent.class, new KerberoastingDetector(settings))
+        .register(LoginEvent.class, new AsRepRoastingDetector(settings))
+        .register(LoginEvent.class, new NewHostLogonDetector(settings))
+        .register(LoginEvent.class, new ExplicitCredentialsDetector(settings))
+        .register(LoginEvent.class, new PrivilegedLogonDetector(settings))
+        .register(LoginEvent.class, new PasswordSprayDetector(settings))
+        .register(LoginEvent.class, new UnknownAccountsDetector(settings));
   }
 }

@@ -4,8 +4,14 @@ import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.detect.Findings;
+import dev.vigil.risk.detect.Hosts;
 import dev.vigil.risk.detect.KeyScope;
+import dev.vigil.risk.detect.window.AttemptLog;
+import dev.vigil.risk.detect.window.DistinctCount;
+import dev.vigil.schema.FailureKind;
+import dev.vigil.schema.FindingRole;
 import dev.vigil.schema.LoginEvent;
+import dev.vigil.schema.LoginKind;
 import dev.vigil.schema.LoginOutcome;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectType;
@@ -13,19 +19,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
- * Password spray (MITRE T1110.003), keyed by source IP: failed sign-ins from one address against
- * many distinct subjects within a sliding window. When the number of distinct subjects reaches the
- * threshold, every targeted subject gets one finding (fan-out: the finding's subject is the
- * targeted user); while the address stays marked as spraying, each newly targeted subject gets one
- * too, and a successful sign-in from it gets a high-score finding. The targeted subjects are a
- * capped map evicting the least recently targeted, so a subject evicted and targeted again may be
- * reported twice. Events older than the window before the newest one are ignored.
+ * Password spray (MITRE T1110.003), keyed by source ({@link Hosts#source}: the IP address, else the
+ * source host): failed sign-ins from one source against many distinct accounts within a sliding
+ * window. Sensitivity is a weight over distinct accounts: 1 per account that failed at most {@code
+ * max-attempts-per-account} times, {@code unknown-user-weight} when the account does not exist,
+ * {@code heavy-account-weight} for an account tried more often (brute force territory), 0 for an
+ * account that signed in successfully from the same source within {@code correction-window} after
+ * failing (a typo). Failed logons, Kerberos pre-authentication and TGT failures and NTLM credential
+ * validations all count. A source whose failing accounts are a small share of the accounts active
+ * from it (an office NAT) does not fire.
+ *
+ * <p>When it fires, the source itself gets an ACTOR finding (subject type DEVICE, revised as the
+ * spray grows), every targeted account a lower TARGET finding, and a success from the source during
+ * the spray a high finding: TARGET when the account had failed from it (password guessed), ACTOR
+ * otherwise (an account active on the attacking source). Order independence: attempts are buffered
+ * for window, correction window and allowed lateness and re-evaluated on each event, and finding
+ * ids are keyed by episode (failures from the source with no gap longer than {@code spray-memory}),
+ * so a success processed before the failures is flagged when they arrive.
  */
 public final class PasswordSprayDetector
     implements Detector<LoginEvent, PasswordSprayDetector.State> {
@@ -33,44 +51,68 @@ public final class PasswordSprayDetector
   /** Detector id. */
   public static final String ID = "login.password-spray";
 
-  private final Duration window;
-  private final int minSubjects;
-  private final int capacity;
-  private final Duration memory;
+  private static final int FAILURE = 0;
+  private static final int SUCCESS = 1;
+  private static final int UNKNOWN = 1;
+  private static final int CAPACITY = 24;
+  private static final int EMITTED = 48;
+  private static final int DISTINCT_CAP = 64;
+  private static final int TOP = 5;
+
+  private final long window;
+  private final long lateness;
+  private final long correction;
+  private final long memory;
+  private final double minWeight;
+  private final double unknownWeight;
+  private final int maxAttempts;
+  private final double heavyWeight;
+  private final double minShare;
+  private final double actorScore;
   private final double targetScore;
   private final double successScore;
+  private final double accountActorScore;
   private final Duration halfLife;
 
   /**
-   * Reads {@code window} (15m), {@code min-subjects} (15), {@code target-capacity} (40, at least
-   * {@code min-subjects}), {@code spray-memory} (24h), {@code target-score} (35), {@code
-   * success-score} (85), {@code half-life} (12h).
+   * Reads {@code window} (15m), {@code min-weight} (4), {@code unknown-user-weight} (1.5), {@code
+   * max-attempts-per-account} (4), {@code heavy-account-weight} (0.5), {@code min-failure-share}
+   * (0.2), {@code correction-window} (3m), {@code allowed-lateness} (5m), {@code spray-memory}
+   * (24h), {@code actor-score} (70), {@code target-score} (30), {@code success-score} (85), {@code
+   * account-actor-score} (55), {@code half-life} (12h).
    */
   public PasswordSprayDetector(DetectorSettings settings) {
-    this.window = settings.getDuration(ID + ".window", Duration.ofMinutes(15));
-    this.minSubjects = settings.getInt(ID + ".min-subjects", 15);
-    this.capacity = Math.max(minSubjects, settings.getInt(ID + ".target-capacity", 40));
-    this.memory = settings.getDuration(ID + ".spray-memory", Duration.ofHours(24));
-    this.targetScore = settings.getDouble(ID + ".target-score", 35);
+    this.window = settings.getDuration(ID + ".window", Duration.ofMinutes(15)).toMillis();
+    this.minWeight = settings.getDouble(ID + ".min-weight", 4);
+    this.unknownWeight = settings.getDouble(ID + ".unknown-user-weight", 1.5);
+    this.maxAttempts = settings.getInt(ID + ".max-attempts-per-account", 4);
+    this.heavyWeight = settings.getDouble(ID + ".heavy-account-weight", 0.5);
+    this.minShare = settings.getDouble(ID + ".min-failure-share", 0.2);
+    this.correction =
+        settings.getDuration(ID + ".correction-window", Duration.ofMinutes(3)).toMillis();
+    this.lateness =
+        settings.getDuration(ID + ".allowed-lateness", Duration.ofMinutes(5)).toMillis();
+    this.memory = settings.getDuration(ID + ".spray-memory", Duration.ofHours(24)).toMillis();
+    this.actorScore = settings.getDouble(ID + ".actor-score", 70);
+    this.targetScore = settings.getDouble(ID + ".target-score", 30);
     this.successScore = settings.getDouble(ID + ".success-score", 85);
+    this.accountActorScore = settings.getDouble(ID + ".account-actor-score", 55);
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
   }
 
-  /** One targeted subject: last failure time ({@code t}), its event id, whether reported. */
-  public static final class Target {
-    long t;
-    String id;
-    boolean reported;
-    String type;
-  }
-
-  /** Subjects that failed from this address, and whether and since when it is spraying. */
+  /** Buffered attempts from one source, the episode's totals and whether it is spraying. */
   public static final class State {
-    TreeMap<String, Target> targets = new TreeMap<>();
-    long latestMillis;
-    long sprayStartMillis;
-    long sprayLastMillis;
-    long reportedCount;
+    AttemptLog log = new AttemptLog();
+    int countsEpisode = -1;
+    DistinctCount accounts = new DistinctCount();
+    DistinctCount unknown = new DistinctCount();
+    long failures;
+    long episodeStart;
+    int detectedEpisode = -1;
+    long windowStart;
+    double windowWeight;
+    int windowAccounts;
+    int successes;
   }
 
   @Override
@@ -93,146 +135,320 @@ public final class PasswordSprayDetector
     return new State();
   }
 
+  /** Whether a login record counts as a failure (0), a success (1), or not at all (-1). */
+  static int classify(LoginEvent e) {
+    LoginKind kind = e.getKind() == null ? LoginKind.LOGON : e.getKind();
+    if (kind != LoginKind.LOGON
+        && kind != LoginKind.PREAUTH
+        && kind != LoginKind.TGT_REQUEST
+        && kind != LoginKind.CREDENTIAL_VALIDATION) {
+      return -1;
+    }
+    if (Hosts.machineOrBuiltIn(e.getSubjectId())) {
+      return -1;
+    }
+    LoginOutcome o = e.getOutcome();
+    if (o == LoginOutcome.FAILURE || o == LoginOutcome.LOCKED_OUT) {
+      return FAILURE;
+    }
+    return o == LoginOutcome.SUCCESS ? SUCCESS : -1;
+  }
+
   @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
-    LoginOutcome outcome = event.getOutcome();
-    boolean failure = outcome == LoginOutcome.FAILURE || outcome == LoginOutcome.LOCKED_OUT;
-    if (!failure && outcome != LoginOutcome.SUCCESS) {
+    int kind = classify(event);
+    String source = Hosts.source(event);
+    if (kind < 0 || source == null) {
       return List.of();
     }
     long at = LoginSignals.millis(event);
-    long w = window.toMillis();
-    if (state.latestMillis != 0 && at < state.latestMillis - w) {
-      return List.of(); // Too old to fall in any window still open.
+    AttemptLog log = state.log;
+    if (!log.admit(at, lateness)) {
+      return List.of(); // Beyond the allowed lateness: its window has been evaluated.
     }
-    state.latestMillis = Math.max(state.latestMillis, at);
-    boolean spraying =
-        state.sprayLastMillis != 0
-            && state.latestMillis - state.sprayLastMillis <= memory.toMillis();
-    if (!spraying && state.sprayLastMillis != 0) {
-      state.sprayStartMillis = 0;
-      state.sprayLastMillis = 0;
-      state.reportedCount = 0;
-      state.targets.values().forEach(t -> t.reported = false);
+    AttemptLog.Entry e = new AttemptLog.Entry();
+    e.t = at;
+    e.id = event.getEventId();
+    e.who = event.getSubjectId();
+    e.kind = kind;
+    e.flags = event.getFailureKind() == FailureKind.UNKNOWN_USER ? UNKNOWN : 0;
+    e.what =
+        event.getSubjectType() == null || event.getSubjectType() == SubjectType.HUMAN
+            ? null
+            : event.getSubjectType().name();
+    e.ep = kind == FAILURE ? log.episodeOf(at, memory) : log.episode;
+    if (kind == FAILURE) {
+      count(state, e);
     }
-    if (!failure) {
-      return spraying ? List.of(success(event, state, at)) : List.of();
+    log.add(e, window + correction + lateness, CAPACITY);
+    if (state.detectedEpisode != log.episode) {
+      detect(state);
     }
-    Target target = upsert(event, state, at);
-    List<RiskFinding> out = new ArrayList<>();
-    if (spraying) {
-      if (!target.reported) {
-        out.add(targeted(event.getSubjectId(), target, event, state, at));
+    if (state.detectedEpisode != log.episode) {
+      return List.of();
+    }
+    return emit(source, state);
+  }
+
+  private void count(State state, AttemptLog.Entry e) {
+    if (state.countsEpisode != e.ep) {
+      if (e.ep < state.countsEpisode) {
+        return;
       }
-      state.sprayLastMillis = Math.max(state.sprayLastMillis, at);
-      return out;
+      state.countsEpisode = e.ep;
+      state.accounts.clear();
+      state.unknown.clear();
+      state.failures = 0;
+      state.successes = 0;
+      state.episodeStart = e.t;
     }
-    long from = state.latestMillis - w;
-    int distinct = 0;
-    for (Target t : state.targets.values()) {
-      if (t.t >= from) {
-        distinct++;
+    state.episodeStart = Math.min(state.episodeStart, e.t);
+    state.failures++;
+    state.accounts.add(e.who, DISTINCT_CAP);
+    if ((e.flags & UNKNOWN) != 0) {
+      state.unknown.add(e.who, DISTINCT_CAP);
+    }
+  }
+
+  /** Per-account failures in one window. */
+  private static final class Account {
+    int attempts;
+    boolean unknown;
+    long first = Long.MAX_VALUE;
+    long last;
+  }
+
+  /** The weighted evaluation of one window. */
+  private record Window(double weight, int failing, int others, Map<String, Account> accounts) {
+    double share() {
+      return failing + others == 0 ? 0 : failing / (double) (failing + others);
+    }
+  }
+
+  private Window evaluate(State state, long from, long to) {
+    Map<String, Account> accounts = new LinkedHashMap<>();
+    for (AttemptLog.Entry e : state.log.between(from, to)) {
+      if (e.kind == FAILURE) {
+        Account a = accounts.computeIfAbsent(e.who, k -> new Account());
+        a.attempts++;
+        a.unknown |= (e.flags & UNKNOWN) != 0;
+        a.first = Math.min(a.first, e.t);
+        a.last = Math.max(a.last, e.t);
       }
     }
-    if (distinct >= minSubjects) {
-      state.sprayStartMillis = at;
-      state.sprayLastMillis = at;
-      for (Map.Entry<String, Target> e : state.targets.entrySet()) {
-        if (e.getValue().t >= from && !e.getValue().reported) {
-          out.add(targeted(e.getKey(), e.getValue(), event, state, at));
+    double weight = 0;
+    int failing = 0;
+    Set<String> others = new LinkedHashSet<>();
+    for (AttemptLog.Entry s : state.log.between(from, to + correction)) {
+      if (s.kind != SUCCESS) {
+        continue;
+      }
+      Account a = accounts.get(s.who);
+      if (a == null) {
+        if (s.t <= to) {
+          others.add(s.who);
         }
+      } else if (s.t > a.first && s.t <= a.last + correction) {
+        a.attempts = -a.attempts; // Corrected: a typo followed by the right password.
       }
+    }
+    for (Account a : accounts.values()) {
+      if (a.attempts <= 0) {
+        continue;
+      }
+      failing++;
+      double w = a.attempts > maxAttempts ? heavyWeight : 1;
+      weight += a.unknown ? w * unknownWeight : w;
+    }
+    return new Window(weight, failing, others.size(), accounts);
+  }
+
+  private void detect(State state) {
+    AttemptLog log = state.log;
+    for (AttemptLog.Entry f : log.entries) {
+      if (f.kind != FAILURE || f.ep != log.episode) {
+        continue;
+      }
+      Window w = evaluate(state, f.t - window, f.t);
+      if (w.weight() >= minWeight && w.share() >= minShare) {
+        state.detectedEpisode = log.episode;
+        state.windowStart = f.t - window;
+        state.windowWeight = w.weight();
+        state.windowAccounts = w.failing();
+        return;
+      }
+    }
+  }
+
+  private List<RiskFinding> emit(String source, State state) {
+    AttemptLog log = state.log;
+    int ep = state.detectedEpisode;
+    List<RiskFinding> out = new ArrayList<>();
+    Map<String, List<AttemptLog.Entry>> failed = new LinkedHashMap<>();
+    for (AttemptLog.Entry e : log.entries) {
+      if (e.kind == FAILURE && e.ep == ep && e.t >= state.windowStart) {
+        failed.computeIfAbsent(e.who, k -> new ArrayList<>()).add(e);
+      }
+    }
+    List<String> top = top(failed);
+    for (Map.Entry<String, List<AttemptLog.Entry>> t : failed.entrySet()) {
+      if (log.markEmitted("t|" + t.getKey() + "|" + ep, 0, EMITTED)) {
+        out.add(target(source, state, t.getKey(), t.getValue()));
+      }
+    }
+    for (AttemptLog.Entry s : log.entries) {
+      if (s.kind == SUCCESS
+          && s.t >= state.windowStart - window
+          && s.t <= log.episodeLast + memory
+          && log.markEmitted("s|" + s.who + "|" + ep, 0, EMITTED)) {
+        state.successes++;
+        out.add(success(source, state, s, failed.get(s.who)));
+      }
+    }
+    int digest = AttemptLog.revision(state.accounts.size()) * 64 + Math.min(63, state.successes);
+    if (log.markEmitted("a|" + ep, digest, EMITTED)) {
+      out.add(actor(source, state, top, failed));
     }
     return out;
   }
 
-  private Target upsert(LoginEvent event, State state, long at) {
-    Target t = state.targets.get(event.getSubjectId());
-    if (t == null) {
-      if (state.targets.size() >= capacity) {
-        String oldest =
-            state.targets.entrySet().stream()
-                .min(
-                    Comparator.<Map.Entry<String, Target>>comparingLong(e -> e.getValue().t)
-                        .thenComparing(Map.Entry::getKey))
-                .orElseThrow()
-                .getKey();
-        state.targets.remove(oldest);
-      }
-      t = new Target();
-      t.type =
-          event.getSubjectType() == null || event.getSubjectType() == SubjectType.HUMAN
-              ? null
-              : event.getSubjectType().name();
-      state.targets.put(event.getSubjectId(), t);
-    }
-    if (at >= t.t) {
-      t.t = at;
-      t.id = event.getEventId();
-    }
-    return t;
+  private static List<String> top(Map<String, List<AttemptLog.Entry>> failed) {
+    List<String> names = new ArrayList<>(failed.keySet());
+    names.sort(
+        Comparator.<String>comparingInt(n -> -failed.get(n).size())
+            .thenComparing(Comparator.naturalOrder()));
+    return names.subList(0, Math.min(TOP, names.size()));
   }
 
-  private RiskFinding targeted(
-      String subject, Target target, LoginEvent trigger, State state, long at) {
-    target.reported = true;
-    state.reportedCount++;
+  private String totals(State state) {
+    int unknown = state.unknown.size();
+    return String.format(
+        Locale.ROOT,
+        "%s %s%s since %s",
+        state.accounts.describe(),
+        state.accounts.size() == 1 ? "account" : "accounts",
+        unknown == 0 ? "" : " (" + state.unknown.describe() + " of them non-existent)",
+        Instant.ofEpochMilli(state.episodeStart));
+  }
+
+  private String threshold() {
+    return String.format(
+        Locale.ROOT, "threshold weight %.1f in %d minutes", minWeight, window / 60_000L);
+  }
+
+  private RiskFinding actor(
+      String source, State state, List<String> top, Map<String, List<AttemptLog.Entry>> failed) {
+    int n = state.accounts.size();
+    List<String> ids = new ArrayList<>();
+    failed.values().forEach(l -> l.forEach(e -> ids.add(e.id)));
+    String more =
+        failed.size() > top.size() ? " and " + (failed.size() - top.size()) + " more" : "";
     return Findings.finding(
-            ID,
-            subject,
-            target.type == null ? SubjectType.HUMAN : SubjectType.valueOf(target.type),
-            trigger.getTimestamp())
+            ID, source, SubjectType.DEVICE, Instant.ofEpochMilli(state.log.episodeLast))
+        .identity("actor|" + state.detectedEpisode)
+        .role(FindingRole.ACTOR)
+        .related(top)
+        .score(actorScore + Math.min(20, 2.0 * Math.max(0, n - 5)) + (state.successes > 0 ? 10 : 0))
+        .confidence(0.85)
+        .halfLife(halfLife)
+        .summary(
+            String.format(
+                Locale.ROOT,
+                "Password spray from %s: %d failed sign-ins against %s; top targets %s%s;"
+                    + " %d successful sign-ins from it during the spray (%s).",
+                source,
+                state.failures,
+                totals(state),
+                String.join(", ", top),
+                more,
+                state.successes,
+                threshold()))
+        .evidence("source", source)
+        .evidence("accountsTargeted", state.accounts.describe())
+        .evidence("unknownAccounts", state.unknown.describe())
+        .evidence("failures", state.failures)
+        .evidence("successes", state.successes)
+        .evidence("sprayingSince", Instant.ofEpochMilli(state.episodeStart))
+        .evidence("windowWeight", String.format(Locale.ROOT, "%.1f", state.windowWeight))
+        .evidence("topTargets", String.join(", ", top))
+        .sourceEvents(ids.subList(Math.max(0, ids.size() - 10), ids.size()))
+        .tactic("T1110.003")
+        .build();
+  }
+
+  private RiskFinding target(
+      String source, State state, String account, List<AttemptLog.Entry> attempts) {
+    AttemptLog.Entry last = attempts.get(attempts.size() - 1);
+    List<String> ids = new ArrayList<>();
+    attempts.forEach(a -> ids.add(a.id));
+    return Findings.finding(ID, account, type(last.what), Instant.ofEpochMilli(last.t))
+        .identity("target|" + source + "|" + state.detectedEpisode)
+        .role(FindingRole.TARGET)
+        .related(source)
         .score(targetScore)
         .confidence(0.7)
         .halfLife(halfLife)
         .summary(
             String.format(
                 Locale.ROOT,
-                "Targeted by a password spray from %s: one of %d accounts with failed sign-ins from"
-                    + " this address since %s (threshold %d distinct accounts in %d minutes).",
-                trigger.getIp(),
-                state.reportedCount,
-                Instant.ofEpochMilli(state.sprayStartMillis),
-                minSubjects,
-                window.toMinutes()))
-        .evidence("ip", trigger.getIp())
-        .evidence("country", LoginSignals.country(trigger))
-        .evidence("asn", LoginSignals.asn(trigger))
-        .evidence("accountsTargeted", state.reportedCount)
-        .evidence("sprayingSince", Instant.ofEpochMilli(state.sprayStartMillis))
-        .evidence("lastFailureAt", Instant.ofEpochMilli(target.t))
-        .sourceEvents(target.id, trigger.getEventId())
+                "Targeted by a password spray from %s: %d failed %s on this account; the source"
+                    + " failed against %s (%s).",
+                source,
+                attempts.size(),
+                attempts.size() == 1 ? "attempt" : "attempts",
+                totals(state),
+                threshold()))
+        .evidence("source", source)
+        .evidence("attempts", attempts.size())
+        .evidence("accountsTargeted", state.accounts.describe())
+        .evidence("sprayingSince", Instant.ofEpochMilli(state.episodeStart))
+        .evidence("lastFailureAt", Instant.ofEpochMilli(last.t))
+        .sourceEvents(ids)
         .tactic("T1110.003")
         .build();
   }
 
-  private RiskFinding success(LoginEvent event, State state, long at) {
-    Target target = state.targets.get(event.getSubjectId());
-    boolean wasTargeted = target != null;
-    if (wasTargeted) {
-      target.reported = true;
+  private RiskFinding success(
+      String source, State state, AttemptLog.Entry s, List<AttemptLog.Entry> attempts) {
+    boolean targeted = attempts != null || state.accounts.contains(s.who);
+    List<String> ids = new ArrayList<>();
+    if (attempts != null) {
+      attempts.forEach(a -> ids.add(a.id));
     }
-    return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
-        .score(successScore + (wasTargeted ? 10 : 0))
-        .confidence(wasTargeted ? 0.9 : 0.75)
-        .halfLife(halfLife)
-        .summary(
-            String.format(
+    ids.add(s.id);
+    String summary =
+        targeted
+            ? String.format(
                 Locale.ROOT,
-                "Successful sign-in from %s, an address spraying passwords against %d accounts"
-                    + " since %s%s.",
-                event.getIp(),
-                state.reportedCount,
-                Instant.ofEpochMilli(state.sprayStartMillis),
-                wasTargeted ? ", after failing for this account" : ""))
-        .evidence("ip", event.getIp())
+                "Successful sign-in from %s after failing for this account while the source"
+                    + " sprayed passwords against %s: the password was likely guessed.",
+                source,
+                totals(state))
+            : String.format(
+                Locale.ROOT,
+                "Signed in from %s while it sprayed passwords against %s: the account is active"
+                    + " on the attacking source.",
+                source,
+                totals(state));
+    return Findings.finding(ID, s.who, type(s.what), Instant.ofEpochMilli(s.t))
+        .identity("success|" + source + "|" + state.detectedEpisode)
+        .role(targeted ? FindingRole.TARGET : FindingRole.ACTOR)
+        .related(source)
+        .score(targeted ? successScore + 10 : accountActorScore)
+        .confidence(targeted ? 0.9 : 0.75)
+        .halfLife(halfLife)
+        .summary(summary)
+        .evidence("source", source)
         .evidence("outcome", "SUCCESS")
-        .evidence("accountsTargeted", state.reportedCount)
-        .evidence("sprayingSince", Instant.ofEpochMilli(state.sprayStartMillis))
-        .evidence("targetedBefore", wasTargeted)
-        .sourceEvents(
-            wasTargeted ? List.of(target.id, event.getEventId()) : List.of(event.getEventId()))
+        .evidence("targetedBefore", targeted)
+        .evidence("accountsTargeted", state.accounts.describe())
+        .evidence("sprayingSince", Instant.ofEpochMilli(state.episodeStart))
+        .sourceEvents(ids)
         .tactic("T1110.003")
         .build();
+  }
+
+  private static SubjectType type(String name) {
+    return name == null ? SubjectType.HUMAN : SubjectType.valueOf(name);
   }
 }

@@ -106,7 +106,7 @@ class AccessFamilyTest {
     }
 
     // Then
-    assertThat(subject.engine.detectors()).hasSize(5);
+    assertThat(subject.engine.detectors()).hasSize(6);
     assertThat(BaselineCodec.encode(subject.bundle).length).isLessThan(8 * 1024);
     assertThat(maxSize).isLessThan(8 * 1024);
   }

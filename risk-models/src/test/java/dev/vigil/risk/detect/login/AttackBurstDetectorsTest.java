@@ -55,7 +55,11 @@ class AttackBurstDetectorsTest {
               assertThat(f.getScore()).isEqualTo(40.0);
               assertThat(f.getTactic()).isEqualTo("T1110");
               assertThat(f.getSummary())
-                  .isEqualTo("10 failed sign-ins within 5 minutes (threshold 10 in 10 minutes).");
+                  .isEqualTo(
+                      "10 failed sign-ins within 5 minutes from 198.51.100.66 (threshold 10 in 10"
+                          + " minutes).");
+              assertThat(f.getRole()).isEqualTo(dev.vigil.schema.FindingRole.TARGET);
+              assertThat(f.getRelatedSubjects()).containsExactly("198.51.100.66");
               assertThat(f.getSourceEventIds()).hasSize(10);
             });
   }
@@ -75,7 +79,7 @@ class AttackBurstDetectorsTest {
         .satisfies(
             f -> {
               assertThat(f.getScore()).isGreaterThanOrEqualTo(75);
-              assertThat(f.getSummary()).startsWith("Successful sign-in after 8 failed attempts");
+              assertThat(f.getSummary()).startsWith("Successful sign-in after 8 failed sign-ins");
               assertThat(f.getSourceEventIds()).hasSize(9).endsWith(success.getEventId());
             });
   }
@@ -113,6 +117,40 @@ class AttackBurstDetectorsTest {
     List<RiskFinding> findings = failures("dave", 12, 1, T);
 
     // Then they are ignored
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldFlagSuccessThatArrivesBeforeTheFailuresWithinTheLateness() {
+    // Given the success processed first, its failures from another partition still in flight
+    LoginEvent success = fx.login("erin", T.plusSeconds(200)).ip("198.51.100.66").build();
+    assertThat(bruteForce.run(success)).isEmpty();
+
+    // When 8 failures stamped in the 3 minutes before it arrive
+    List<RiskFinding> findings = failures("erin", 8, 20, T);
+
+    // Then the success is flagged high, its newest version naming all 8 failures and itself
+    assertThat(findings)
+        .extracting(RiskFinding::getFindingId)
+        .containsOnly(findings.get(0).getFindingId());
+    assertThat(findings)
+        .last()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isGreaterThanOrEqualTo(75);
+              assertThat(f.getSourceEventIds()).hasSize(9).contains(success.getEventId());
+            });
+  }
+
+  @Test
+  void shouldIgnoreFailuresBeyondTheAllowedLateness() {
+    // Given the success processed first
+    bruteForce.run(fx.login("fred", T.plusSeconds(900)).build());
+
+    // When 8 failures stamped 7 to 10 minutes before it arrive (lateness is 5 minutes)
+    List<RiskFinding> findings = failures("fred", 8, 20, T.plusSeconds(300));
+
+    // Then they are not evaluated any more
     assertThat(findings).isEmpty();
   }
 

@@ -60,7 +60,7 @@ class LoginDetectorsTest {
     // When the defaults are registered on an empty catalog
     DetectorCatalog catalog = catalog();
 
-    // Then all nine are there, password spray keyed by source IP
+    // Then all fifteen are there, password spray and unknown accounts keyed by source
     assertThat(catalog.ids())
         .containsExactlyInAnyOrder(
             UnfamiliarPropertiesDetector.ID,
@@ -71,11 +71,18 @@ class LoginDetectorsTest {
             BruteForceDetector.ID,
             MfaFatigueDetector.ID,
             ThreatIntelIpDetector.ID,
-            PasswordSprayDetector.ID);
+            KerberoastingDetector.ID,
+            AsRepRoastingDetector.ID,
+            NewHostLogonDetector.ID,
+            ExplicitCredentialsDetector.ID,
+            PrivilegedLogonDetector.ID,
+            PasswordSprayDetector.ID,
+            UnknownAccountsDetector.ID);
     assertThat(catalog.detectors(LoginEvent.class, KeyScope.SOURCE_IP))
         .extracting(d -> d.id())
-        .containsExactly(PasswordSprayDetector.ID);
-    assertThat(catalog.detectors(LoginEvent.class, KeyScope.SUBJECT)).hasSize(8);
+        .containsExactly(PasswordSprayDetector.ID, UnknownAccountsDetector.ID);
+    assertThat(catalog.detectors(LoginEvent.class, KeyScope.SUBJECT)).hasSize(13);
+    assertThat(catalog.findingIds()).contains(AsRepRoastingDetector.DOWNGRADE_ID);
   }
 
   @Test
@@ -146,7 +153,7 @@ class LoginDetectorsTest {
     // Then the serialised bundle stays within 8 KiB, and the detectors kept working
     BaselineBundle bundle = runner.bundles.get("alice.long-name@subsidiary.example.com");
     assertThat(BaselineCodec.encode(bundle).length).isLessThan(8 * KIB);
-    assertThat(bundle.baselines).hasSize(8);
+    assertThat(bundle.baselines).hasSize(13);
     assertThat(findings).isPositive();
   }
 

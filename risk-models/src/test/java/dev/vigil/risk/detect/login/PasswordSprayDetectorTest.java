@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.Hosts;
 import dev.vigil.risk.detect.KeyScope;
+import dev.vigil.schema.FailureKind;
+import dev.vigil.schema.FindingRole;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.SubjectType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +23,11 @@ class PasswordSprayDetectorTest {
   private static final Instant T = MONDAY.plusSeconds(3 * 3600);
 
   private final LoginFixture fx = new LoginFixture();
+  private final AdFixture ad = new AdFixture();
   private final PasswordSprayDetector detector =
       new PasswordSprayDetector(DetectorSettings.defaults());
   private final LoginFixture.Runner runner =
-      new LoginFixture.Runner(List.of(detector), DetectionContext.defaults(), LoginEvent::getIp);
+      new LoginFixture.Runner(List.of(detector), DetectionContext.defaults(), Hosts::source);
 
   private List<RiskFinding> spray(int fromUser, int toUser, long everySeconds, Instant start) {
     List<RiskFinding> out = new ArrayList<>();
@@ -38,66 +43,134 @@ class PasswordSprayDetectorTest {
     return out;
   }
 
+  private static List<RiskFinding> role(List<RiskFinding> findings, FindingRole role) {
+    return findings.stream().filter(f -> f.getRole() == role).toList();
+  }
+
   @Test
-  void shouldBeKeyedBySourceIp() {
+  void shouldBeKeyedBySource() {
     assertThat(detector.scope()).isEqualTo(KeyScope.SOURCE_IP);
   }
 
   @Test
-  void shouldFanOutOneFindingPerTargetedSubject() {
-    // Given 14 accounts failing from one address within 7 minutes (below the threshold)
-    assertThat(spray(0, 14, 30, T)).isEmpty();
+  void shouldFlagSevenAccountSprayWithActorOnSourceAndTargets() {
+    // Given 3 accounts failing from one address (below the default weight of 4)
+    assertThat(spray(0, 3, 40, T)).isEmpty();
 
-    // When a fifteenth account fails from it
-    List<RiskFinding> findings = spray(14, 15, 30, T.plusSeconds(420));
+    // When four more accounts fail from it within the next few minutes
+    List<RiskFinding> findings = spray(3, 7, 40, T.plusSeconds(120));
 
-    // Then each of the fifteen targeted accounts gets exactly one finding
-    assertThat(findings).hasSize(15);
-    assertThat(findings).extracting(RiskFinding::getSubjectId).doesNotHaveDuplicates();
-    assertThat(findings)
+    // Then the address gets an ACTOR finding at medium or above, every account a lower TARGET one
+    List<RiskFinding> actor = role(findings, FindingRole.ACTOR);
+    List<RiskFinding> targets = role(findings, FindingRole.TARGET);
+    assertThat(targets)
+        .extracting(RiskFinding::getSubjectId)
+        .containsExactlyInAnyOrder(
+            "user0@example.com",
+            "user1@example.com",
+            "user2@example.com",
+            "user3@example.com",
+            "user4@example.com",
+            "user5@example.com",
+            "user6@example.com");
+    assertThat(targets)
         .allSatisfy(
             f -> {
+              assertThat(f.getScore()).isEqualTo(30.0);
+              assertThat(f.getRelatedSubjects()).containsExactly(SPRAYER);
               assertThat(f.getTactic()).isEqualTo("T1110.003");
-              assertThat(f.getScore()).isEqualTo(35.0);
-              assertThat(f.getSummary()).startsWith("Targeted by a password spray from " + SPRAYER);
-              assertThat(f.getSourceEventIds()).isNotEmpty();
+            });
+    assertThat(actor).isNotEmpty();
+    RiskFinding last = actor.get(actor.size() - 1);
+    assertThat(last.getSubjectId()).isEqualTo(SPRAYER);
+    assertThat(last.getSubjectType()).isEqualTo(SubjectType.DEVICE);
+    assertThat(last.getScore() * last.getConfidence()).isGreaterThanOrEqualTo(40);
+    assertThat(last.getSummary()).contains("against 7 accounts").contains("top targets");
+    assertThat(actor).extracting(RiskFinding::getFindingId).containsOnly(last.getFindingId());
+  }
+
+  @Test
+  void shouldCountUnknownAccountsAndFlagTheGuessedPasswordInAKerberosSpray() {
+    // Given a Kerberos spray from one address: 7 non-existent names, 2 real accounts
+    List<RiskFinding> findings = new ArrayList<>();
+    String ip = "172.18.39.9";
+    for (int i = 0; i < 7; i++) {
+      findings.addAll(
+          runner.run(
+              ad.preauthFailure("ghost" + i, T.plusSeconds(i * 3L), ip, FailureKind.UNKNOWN_USER)));
+    }
+    findings.addAll(
+        runner.run(ad.preauthFailure("pgustavo", T.plusSeconds(30), ip, FailureKind.BAD_PASSWORD)));
+    findings.addAll(
+        runner.run(ad.preauthFailure("nmartha", T.plusSeconds(33), ip, FailureKind.BAD_PASSWORD)));
+
+    // When a TGT is issued for an account from the same address 10 minutes later
+    List<RiskFinding> success =
+        runner.run(ad.tgt("pgustavo", T.plusSeconds(630), ip, "AES256", "2"));
+
+    // Then the spray counts all 9 accounts, 7 of them non-existent, and the success is high
+    RiskFinding actor =
+        role(findings, FindingRole.ACTOR).get(role(findings, FindingRole.ACTOR).size() - 1);
+    assertThat(actor.getSummary()).contains("9 accounts (7 of them non-existent)");
+    assertThat(success)
+        .filteredOn(f -> f.getSubjectId().equals("pgustavo"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isGreaterThanOrEqualTo(85);
+              assertThat(f.getRole()).isEqualTo(FindingRole.TARGET);
+              assertThat(f.getSummary()).contains("likely guessed");
             });
   }
 
   @Test
+  void shouldFlagSuccessProcessedBeforeTheFailuresThatPrecededIt() {
+    // Given the success of a spray processed first (another partition was faster)
+    LoginEvent success = fx.login("user2@example.com", T.plusSeconds(300)).ip(SPRAYER).build();
+    assertThat(runner.run(success)).isEmpty();
+
+    // When the failures stamped before it arrive
+    List<RiskFinding> findings = spray(0, 6, 20, T);
+
+    // Then the success is flagged high once the spray is recognised
+    assertThat(findings)
+        .filteredOn(f -> f.getSourceEventIds().contains(success.getEventId()))
+        .singleElement()
+        .satisfies(f -> assertThat(f.getScore()).isGreaterThanOrEqualTo(85));
+  }
+
+  @Test
+  void shouldKeySprayBySourceHostWhenTheRecordHasNoAddress() {
+    // When NTLM validations from one workstation fail for 6 accounts (4776 carries no IP)
+    List<RiskFinding> findings = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      LoginEvent e =
+          ad.ntlmValidation(
+              "acct" + i, T.plusSeconds(i * 5L), "WORKSTATION5", false, FailureKind.BAD_PASSWORD);
+      assertThat(Hosts.source(e)).isEqualTo("WORKSTATION5");
+      findings.addAll(runner.run(e));
+    }
+
+    // Then the workstation is the actor
+    assertThat(role(findings, FindingRole.ACTOR))
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f.getSubjectId()).isEqualTo("WORKSTATION5"));
+  }
+
+  @Test
   void shouldReportNewlyTargetedSubjectsButNotRepeatFlaggedOnes() {
-    // Given an address already found spraying 15 accounts
-    spray(0, 15, 30, T);
+    // Given an address already found spraying 8 accounts
+    spray(0, 8, 30, T);
 
     // When one flagged account fails again and two new accounts fail an hour later
     List<RiskFinding> again = spray(3, 4, 30, T.plusSeconds(600));
     List<RiskFinding> later = spray(15, 17, 30, T.plusSeconds(3600));
 
-    // Then only the new accounts get findings
-    assertThat(again).isEmpty();
-    assertThat(later)
+    // Then only the new accounts get target findings
+    assertThat(role(again, FindingRole.TARGET)).isEmpty();
+    assertThat(role(later, FindingRole.TARGET))
         .extracting(RiskFinding::getSubjectId)
         .containsExactly("user15@example.com", "user16@example.com");
-  }
-
-  @Test
-  void shouldFlagSuccessFromSprayingAddressHigh() {
-    // Given an address found spraying
-    spray(0, 15, 30, T);
-
-    // When one of the targeted accounts signs in successfully from it
-    List<RiskFinding> findings =
-        runner.run(fx.login("user7@example.com", T.plusSeconds(900)).ip(SPRAYER).build());
-
-    // Then that account gets a high finding
-    assertThat(findings)
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.getSubjectId()).isEqualTo("user7@example.com");
-              assertThat(f.getScore()).isGreaterThanOrEqualTo(85);
-              assertThat(f.getSummary()).contains("after failing for this account");
-            });
   }
 
   @Test
@@ -112,6 +185,55 @@ class PasswordSprayDetectorTest {
     }
 
     // Then nothing fires
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldNotFlagBusyOfficeNatMorningFullOfTypos() {
+    // Given the 09:00 rush behind one NAT: 200 people sign in within 15 minutes; 20 mistype their
+    // password first, 5 mistype their user name, 3 give up after a failure
+    List<RiskFinding> findings = new ArrayList<>();
+    String nat = "192.0.2.7";
+    Instant rush = MONDAY.plusSeconds(9 * 3600);
+    for (int i = 0; i < 200; i++) {
+      Instant at = rush.plusSeconds(i * 4L);
+      String who = "staff" + i + "@example.com";
+      if (i % 10 == 3) {
+        findings.addAll(runner.run(fx.login(who, at).ip(nat).failed().build()));
+        at = at.plusSeconds(15);
+      }
+      if (i % 40 == 7) {
+        findings.addAll(
+            runner.run(
+                ad.record("stafff" + i + "@example.com", at, null)
+                    .setIp(nat)
+                    .setOutcome(dev.vigil.schema.LoginOutcome.FAILURE)
+                    .setFailureKind(FailureKind.UNKNOWN_USER)
+                    .build()));
+        at = at.plusSeconds(10);
+      }
+      if (i % 67 == 5) {
+        findings.addAll(runner.run(fx.login(who, at).ip(nat).failed().build()));
+        continue;
+      }
+      findings.addAll(runner.run(fx.login(who, at).ip(nat).build()));
+    }
+
+    // Then nothing fires
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldNotTreatOneAccountGuessedManyTimesAsSpray() {
+    // When one account fails 20 times from one address (brute force, not spray)
+    List<RiskFinding> findings = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      findings.addAll(
+          runner.run(
+              fx.login("alice@example.com", T.plusSeconds(i * 10L)).ip(SPRAYER).failed().build()));
+    }
+
+    // Then the spray detector stays quiet
     assertThat(findings).isEmpty();
   }
 }
