@@ -2,6 +2,7 @@ package dev.vigil.risk.signal;
 
 import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.risk.detect.Hosts;
 import dev.vigil.risk.detect.KeyScope;
 import dev.vigil.risk.detect.access.AccessDetectors;
 import dev.vigil.risk.detect.access.AccessSignal;
@@ -114,14 +115,17 @@ public final class SignalFamilies {
           List.of(DetectorGroup.same(LOGIN)),
           null);
 
-  /** Login detectors keyed by source address (one address against many subjects). */
+  /**
+   * Login detectors keyed by where attempts come from (one address or host against many
+   * subjects): the IP address, else the source host.
+   */
   public static final DetectorGroup<LoginEvent> LOGIN_BY_SOURCE_IP =
       new DetectorGroup<>(
           "login",
           LoginEvent.class,
           KeyScope.SOURCE_IP,
           LoginEvent::getEventId,
-          List.of(DetectorGroup.rekeyed(LOGIN, Optional::of, LoginEvent::getIp)),
+          List.of(DetectorGroup.rekeyed(LOGIN, Optional::of, Hosts::source)),
           null);
 
   /** Access detectors: accesses, with the subject's grants and sign-ins (sessions, devices). */

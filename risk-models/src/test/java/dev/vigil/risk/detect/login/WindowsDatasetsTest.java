@@ -39,7 +39,7 @@ class WindowsDatasetsTest {
 
   private final AdFixture ad = new AdFixture();
   private final DetectorSettings settings = DetectorSettings.defaults();
-  private final DetectorCatalog catalog = DetectorCatalog.defaults(settings);
+  private final DetectorCatalog catalog = dev.vigil.risk.signal.SignalFamilies.catalog(settings);
   private final DetectionContext context = DetectionContext.defaults();
   private final List<LoginEvent> logins = new ArrayList<>();
   private final List<AccessEvent> accesses = new ArrayList<>();
