@@ -74,6 +74,46 @@ public final class RiskOutputs {
         .build();
   }
 
+  /**
+   * The command revoking one session opened while the subject's level revokes sessions.
+   *
+   * @param decision the decision
+   * @param state the subject's state
+   * @param sessionId the session
+   * @param at issue time
+   */
+  public static EnforcementCommand sessionCommand(
+      Decision decision, SubjectRiskState state, String sessionId, Instant at) {
+    List<String> findingIds = new ArrayList<>();
+    List<String> eventIds = new ArrayList<>();
+    for (var f : state.findings) {
+      findingIds.add(f.findingId);
+      for (String id : f.sourceEventIds) {
+        if (!eventIds.contains(id)) {
+          eventIds.add(id);
+        }
+      }
+    }
+    return EnforcementCommand.newBuilder()
+        .setCommandId(decision.commandId())
+        .setSubjectId(state.subjectId)
+        .setSubjectType(state.subjectType)
+        .setAction(decision.action())
+        .setMode(decision.mode())
+        .setReason(decision.reason())
+        .setIssuedAt(at)
+        .setExpiresAt(decision.expiresAt())
+        .setPolicyId(decision.policyId())
+        .setPolicyVersion(decision.policyVersion())
+        .setRuleId(decision.ruleId())
+        .setRiskScore(state.score)
+        .setRiskLevel(state.level)
+        .setSessionIds(List.of(sessionId))
+        .setFindingIds(findingIds)
+        .setSourceEventIds(eventIds)
+        .build();
+  }
+
   /** The command revoking an expired JIT grant. */
   public static EnforcementCommand grantRevocation(
       Decision decision, GrantExpiry grant, Instant at) {
