@@ -222,8 +222,7 @@ public final class DecisionEngine {
   }
 
   private static String reason(PolicyRule rule, FusionResult risk) {
-    String top =
-        risk.contributions().isEmpty() ? "" : " " + risk.contributions().get(0).getSummary();
+    String evidence = RiskOutputs.evidence(risk);
     return String.format(
         Locale.ROOT,
         "Risk %s (%.0f), was %s; rule '%s'.%s",
@@ -231,6 +230,6 @@ public final class DecisionEngine {
         risk.score(),
         risk.previousLevel().name().toLowerCase(Locale.ROOT),
         rule.id(),
-        top);
+        evidence.isEmpty() ? "" : " " + evidence + ".");
   }
 }
