@@ -2,22 +2,23 @@ package dev.vigil.risk.decision;
 
 import dev.vigil.risk.fusion.FusionResult;
 import dev.vigil.risk.fusion.SubjectRiskState;
-import dev.vigil.schema.Contribution;
 import dev.vigil.schema.Criticality;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Maps a subject's fused risk to a decision under a policy. Decisions are taken only when the level
- * changes (the level already carries hysteresis); a rule's cooldown stops the same action being
- * repeated; a restore only follows a restrictive action.
+ * Maps a subject's fused risk to a decision under a policy. Decisions are taken when the level
+ * changes (the level already carries hysteresis) and, while a level whose rule revokes sessions
+ * holds, for each new session; a rule's cooldown stops the same action being repeated; a falling
+ * level only restores, and a restore only follows a restrictive action.
  */
 public final class DecisionEngine {
 
@@ -34,11 +35,17 @@ public final class DecisionEngine {
     if (!risk.levelChanged()) {
       return Optional.empty();
     }
+    boolean falling = risk.level().compareTo(risk.previousLevel()) < 0;
     for (PolicyRule rule : policy.rules()) {
       if (rule.onGrantExpiry() || !matches(rule, state, risk)) {
         continue;
       }
       if (rule.action() == EnforcementAction.NONE) {
+        return Optional.empty();
+      }
+      // Falling risk only ever lifts restrictions: passing through medium on the way down after a
+      // revocation is no reason for a new step-up.
+      if (falling && rule.action() != EnforcementAction.RESTORE) {
         return Optional.empty();
       }
       if (inCooldown(rule, state, now)) {
@@ -68,6 +75,55 @@ public final class DecisionEngine {
         state.lastCommandId = commandId;
       }
       return Optional.of(decision);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Decides for a session opened while the subject's risk holds still: if the rule that matches the
+   * subject's current level (the same rule a level change would pick, cooldown aside) revokes
+   * sessions, the new session is revoked too, so revocation follows the attacker and not only the
+   * level change. The command id depends on the subject, rule, policy version and session, so the
+   * same session is never revoked twice. The decision memory is left as is (no cooldown restarts).
+   *
+   * @param policy the policy in force
+   * @param state the subject's state, fused up to the session's time
+   * @param sessionId the new session
+   * @param now decision time
+   */
+  public Optional<Decision> decideNewSession(
+      Policy policy, SubjectRiskState state, String sessionId, Instant now) {
+    if (state.level == null || state.level == RiskLevel.NONE) {
+      return Optional.empty();
+    }
+    Set<String> detectors = new TreeSet<>();
+    state.findings.forEach(f -> detectors.add(f.detectorId));
+    for (PolicyRule rule : policy.rules()) {
+      if (rule.onGrantExpiry() || !matches(rule, state, state.level, detectors)) {
+        continue;
+      }
+      if (rule.action() != EnforcementAction.REVOKE_SESSIONS) {
+        return Optional.empty();
+      }
+      String reason =
+          String.format(
+              Locale.ROOT,
+              "New session %s opened while risk is %s (%.0f); rule '%s' revokes sessions at this"
+                  + " level.",
+              sessionId,
+              state.level.name().toLowerCase(Locale.ROOT),
+              state.score,
+              rule.id());
+      return Optional.of(
+          new Decision(
+              commandId(state.subjectId, rule, policy, "session:" + sessionId),
+              rule.action(),
+              rule.mode(),
+              policy.policyId(),
+              policy.version(),
+              rule.id(),
+              reason,
+              rule.ttl() == null ? null : now.plus(rule.ttl())));
     }
     return Optional.empty();
   }
@@ -132,7 +188,14 @@ public final class DecisionEngine {
   }
 
   private static boolean matches(PolicyRule rule, SubjectRiskState state, FusionResult risk) {
-    RiskLevel level = risk.level();
+    Set<String> detectors = new TreeSet<>();
+    risk.contributions().forEach(c -> detectors.add(c.getDetectorId()));
+    state.findings.forEach(f -> detectors.add(f.detectorId));
+    return matches(rule, state, risk.level(), detectors);
+  }
+
+  private static boolean matches(
+      PolicyRule rule, SubjectRiskState state, RiskLevel level, Set<String> detectors) {
     if (rule.minLevel() != null && level.compareTo(rule.minLevel()) < 0) {
       return false;
     }
@@ -147,8 +210,7 @@ public final class DecisionEngine {
       return false;
     }
     if (!rule.detectorsAny().isEmpty()) {
-      List<Contribution> cs = risk.contributions();
-      return cs.stream().anyMatch(c -> rule.detectorsAny().contains(c.getDetectorId()));
+      return detectors.stream().anyMatch(rule.detectorsAny()::contains);
     }
     return true;
   }
@@ -160,8 +222,7 @@ public final class DecisionEngine {
   }
 
   private static String reason(PolicyRule rule, FusionResult risk) {
-    String top =
-        risk.contributions().isEmpty() ? "" : " " + risk.contributions().get(0).getSummary();
+    String evidence = RiskOutputs.evidence(risk);
     return String.format(
         Locale.ROOT,
         "Risk %s (%.0f), was %s; rule '%s'.%s",
@@ -169,6 +230,6 @@ public final class DecisionEngine {
         risk.score(),
         risk.previousLevel().name().toLowerCase(Locale.ROOT),
         rule.id(),
-        top);
+        evidence.isEmpty() ? "" : " " + evidence + ".");
   }
 }

@@ -74,6 +74,46 @@ public final class RiskOutputs {
         .build();
   }
 
+  /**
+   * The command revoking one session opened while the subject's level revokes sessions.
+   *
+   * @param decision the decision
+   * @param state the subject's state
+   * @param sessionId the session
+   * @param at issue time
+   */
+  public static EnforcementCommand sessionCommand(
+      Decision decision, SubjectRiskState state, String sessionId, Instant at) {
+    List<String> findingIds = new ArrayList<>();
+    List<String> eventIds = new ArrayList<>();
+    for (var f : state.findings) {
+      findingIds.add(f.findingId);
+      for (String id : f.sourceEventIds) {
+        if (!eventIds.contains(id)) {
+          eventIds.add(id);
+        }
+      }
+    }
+    return EnforcementCommand.newBuilder()
+        .setCommandId(decision.commandId())
+        .setSubjectId(state.subjectId)
+        .setSubjectType(state.subjectType)
+        .setAction(decision.action())
+        .setMode(decision.mode())
+        .setReason(decision.reason())
+        .setIssuedAt(at)
+        .setExpiresAt(decision.expiresAt())
+        .setPolicyId(decision.policyId())
+        .setPolicyVersion(decision.policyVersion())
+        .setRuleId(decision.ruleId())
+        .setRiskScore(state.score)
+        .setRiskLevel(state.level)
+        .setSessionIds(List.of(sessionId))
+        .setFindingIds(findingIds)
+        .setSourceEventIds(eventIds)
+        .build();
+  }
+
   /** The command revoking an expired JIT grant. */
   public static EnforcementCommand grantRevocation(
       Decision decision, GrantExpiry grant, Instant at) {
@@ -131,6 +171,11 @@ public final class RiskOutputs {
         .setAction(decision == null ? EnforcementAction.NONE : decision.action())
         .setMode(decision == null ? null : decision.mode())
         .setCommandId(decision == null ? null : decision.commandId())
+        .setFindingCount(risk.findingCount())
+        .setWindowStart(risk.windowStart())
+        .setWindowEnd(risk.windowEnd())
+        .setTargets(risk.targets())
+        .setTargetCount(risk.targetCount())
         .build();
   }
 
@@ -142,12 +187,9 @@ public final class RiskOutputs {
             .append(up ? " rose to " : " fell to ")
             .append(risk.level().name().toLowerCase(Locale.ROOT))
             .append(String.format(Locale.ROOT, " risk (%.0f)", risk.score()));
-    if (!risk.contributions().isEmpty()) {
-      sb.append(": ").append(stripPeriod(risk.contributions().get(0).getSummary()));
-      int more = risk.contributions().size() - 1;
-      if (more > 0) {
-        sb.append(" (+").append(more).append(more == 1 ? " more finding)" : " more findings)");
-      }
+    String evidence = evidence(risk);
+    if (!evidence.isEmpty()) {
+      sb.append(": ").append(evidence);
     }
     sb.append('.');
     if (decision != null) {
@@ -156,6 +198,60 @@ public final class RiskOutputs {
           decision.mode() == DecisionMode.AUDIT
               ? " Would have " + verb + " (audit mode)."
               : " Action: " + verb + ".");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Every contributing detector in order of weight with its finding count, then the totals, the
+   * window and the targets named, for alert headlines and decision reasons. Counts are true totals
+   * over all active findings; the same risk gives the same text.
+   */
+  public static String evidence(FusionResult risk) {
+    if (risk.contributions().isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < risk.contributions().size(); i++) {
+      Contribution c = risk.contributions().get(i);
+      if (i > 0) {
+        sb.append("; ");
+      }
+      sb.append(stripPeriod(c.getSummary()))
+          .append(
+              String.format(
+                  Locale.ROOT, " [%s, weight %.0f", c.getDetectorId(), c.getCurrentScore()));
+      int n = risk.findingsPerDetector().getOrDefault(c.getDetectorId(), 1);
+      if (n > 1) {
+        sb.append(", ").append(n).append(" findings");
+      }
+      sb.append(']');
+    }
+    int unlisted = risk.detectorCount() - risk.contributions().size();
+    if (unlisted > 0) {
+      sb.append("; and ")
+          .append(unlisted)
+          .append(unlisted == 1 ? " more detector" : " more detectors");
+    }
+    sb.append(". ")
+        .append(risk.findingCount())
+        .append(risk.findingCount() == 1 ? " finding from " : " findings from ")
+        .append(risk.detectorCount())
+        .append(risk.detectorCount() == 1 ? " detector" : " detectors");
+    if (risk.windowStart() != null && risk.windowEnd() != null) {
+      if (risk.windowStart().equals(risk.windowEnd())) {
+        sb.append(" at ").append(risk.windowStart());
+      } else {
+        sb.append(" between ").append(risk.windowStart()).append(" and ").append(risk.windowEnd());
+      }
+    }
+    if (risk.targetCount() > 0) {
+      sb.append("; targets: ").append(String.join(", ", risk.targets()));
+      int more = risk.targetCount() - risk.targets().size();
+      if (more > 0) {
+        sb.append(" and ").append(more).append(" more");
+      }
+      sb.append(" (").append(risk.targetCount()).append(" in all)");
     }
     return sb.toString();
   }

@@ -29,6 +29,9 @@ public final class ActiveFinding {
   /** Raw events behind the finding (capped). */
   public List<String> sourceEventIds = new ArrayList<>();
 
+  /** What the finding names on the other side: targets, hosts, resources, destinations (capped). */
+  public List<String> targets = new ArrayList<>();
+
   /** The finding's weight at a time: score x confidence x 2^(-age/half-life). */
   public double effectiveScore(long nowMillis) {
     double ageSeconds = Math.max(0, (nowMillis - observedAtMillis) / 1000.0);

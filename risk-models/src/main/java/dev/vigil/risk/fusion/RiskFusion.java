@@ -8,20 +8,29 @@ import dev.vigil.schema.RiskLevel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Fuses a subject's active findings into one 0-100 score. Each finding decays as
- * 2^(-age/half-life); per detector only the strongest counts; the detectors' weights, sorted
- * descending, combine as 1 - prod(1 - w_i / i^p) so one strong signal dominates and many weak ones
- * add up without saturating (the i^-p weighting follows the zeta-weighted sum of Elastic's entity
- * risk scoring). A criticality multiplier then scales the odds.
+ * 2^(-age/half-life); per detector the strongest counts most and independent repeats add a little
+ * (capped); the detectors' weights, sorted descending, combine as 1 - prod(1 - w_i / i^p) so one
+ * strong signal dominates and many weak ones add up without saturating (the i^-p weighting follows
+ * the zeta-weighted sum of Elastic's entity risk scoring). A criticality multiplier then scales the
+ * odds.
  */
 public final class RiskFusion {
+
+  /** Targets named with a score at most. */
+  public static final int MAX_TARGETS = 10;
+
+  private static final int MAX_TARGETS_PER_FINDING = 5;
+  private static final List<String> TARGET_KEYS =
+      List.of("target", "targetHost", "host", "resource", "destination", "share", "spn", "targets");
 
   private final FusionSettings settings;
 
@@ -44,6 +53,16 @@ public final class RiskFusion {
     List<String> ids = finding.getSourceEventIds();
     a.sourceEventIds =
         new ArrayList<>(ids.subList(0, Math.min(ids.size(), settings.maxEventIdsPerFinding())));
+    Set<String> targets = new LinkedHashSet<>(finding.getRelatedSubjects());
+    for (String key : TARGET_KEYS) {
+      String v = finding.getEvidence().get(key);
+      if (v != null && !v.isBlank()) {
+        targets.add(v);
+      }
+    }
+    a.targets =
+        new ArrayList<>(targets).subList(0, Math.min(targets.size(), MAX_TARGETS_PER_FINDING));
+    a.targets = new ArrayList<>(a.targets);
     state.findings.add(a);
     if (state.findings.size() > settings.maxFindings()) {
       long now = a.observedAtMillis;
@@ -80,26 +99,34 @@ public final class RiskFusion {
    * Recomputes the score at a time, drops findings that have decayed away and applies level
    * hysteresis. Updates {@code state.score}, {@code state.level} and {@code state.updatedAtMillis}.
    *
+   * <p>Per detector, findings at least {@code repeatMinGapSeconds} apart add up as 1 - prod(1 - w_j
+   * / j^q), capped at {@code repeatCapFactor} times the strongest, so slow, repeated evidence of
+   * one kind (documents collected over days, creeping transfers) counts while one burst that
+   * re-fires does not stack.
+   *
    * @param criticality odds multiplier (1 = neutral, 2 = critical asset, 0.5 = low)
    */
   public FusionResult recompute(SubjectRiskState state, Instant now, double criticality) {
     long nowMillis = now.toEpochMilli();
     state.findings.removeIf(f -> f.effectiveScore(nowMillis) < settings.minEffectiveScore());
-    Map<String, ActiveFinding> strongest = new HashMap<>();
+    Map<String, List<ActiveFinding>> byDetector = new TreeMap<>();
     for (ActiveFinding f : state.findings) {
-      strongest.merge(
-          f.detectorId,
-          f,
-          (a, b) -> a.effectiveScore(nowMillis) >= b.effectiveScore(nowMillis) ? a : b);
+      byDetector.computeIfAbsent(f.detectorId, k -> new ArrayList<>()).add(f);
     }
-    List<ActiveFinding> ranked = new ArrayList<>(strongest.values());
-    ranked.sort(
+    Comparator<ActiveFinding> heaviest =
         Comparator.comparingDouble((ActiveFinding f) -> -f.effectiveScore(nowMillis))
-            .thenComparing(f -> f.findingId));
+            .thenComparing(f -> f.findingId);
+    List<DetectorWeight> ranked = new ArrayList<>();
+    for (List<ActiveFinding> fs : byDetector.values()) {
+      fs.sort(heaviest);
+      ranked.add(new DetectorWeight(fs, detectorWeight(fs, nowMillis)));
+    }
+    ranked.sort(
+        Comparator.comparingDouble((DetectorWeight d) -> -d.weight())
+            .thenComparing(d -> d.findings().get(0).findingId));
     double remaining = 1;
     for (int i = 0; i < ranked.size(); i++) {
-      double w = ranked.get(i).effectiveScore(nowMillis) / 100.0;
-      remaining *= 1 - w / Math.pow(i + 1, settings.zetaExponent());
+      remaining *= 1 - ranked.get(i).weight() / Math.pow(i + 1, settings.zetaExponent());
     }
     double p = 1 - remaining;
     double score = 100 * applyCriticality(p, criticality);
@@ -108,15 +135,29 @@ public final class RiskFusion {
 
     List<Contribution> contributions = new ArrayList<>();
     Set<String> eventIds = new LinkedHashSet<>();
-    for (ActiveFinding f :
-        ranked.subList(0, Math.min(ranked.size(), settings.topContributions()))) {
+    Map<String, Integer> perDetector = new LinkedHashMap<>();
+    Set<String> targets = new LinkedHashSet<>();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < ranked.size(); i++) {
+      List<ActiveFinding> fs = ranked.get(i).findings();
+      ActiveFinding f = fs.get(0);
+      perDetector.put(f.detectorId, fs.size());
+      for (ActiveFinding each : fs) {
+        targets.addAll(each.targets);
+        first = Math.min(first, each.observedAtMillis);
+        last = Math.max(last, each.observedAtMillis);
+      }
+      if (i >= settings.topContributions()) {
+        continue;
+      }
       contributions.add(
           Contribution.newBuilder()
               .setFindingId(f.findingId)
               .setDetectorId(f.detectorId)
               .setSummary(f.summary)
               .setBaseScore(f.score)
-              .setCurrentScore(round(f.effectiveScore(nowMillis)))
+              .setCurrentScore(round(100 * ranked.get(i).weight()))
               .setObservedAt(Instant.ofEpochMilli(f.observedAtMillis))
               .setSourceEventIds(List.copyOf(f.sourceEventIds))
               .build());
@@ -125,7 +166,46 @@ public final class RiskFusion {
     state.score = round(score);
     state.level = level;
     state.updatedAtMillis = nowMillis;
-    return new FusionResult(state.score, level, previous, contributions, List.copyOf(eventIds));
+    List<String> allTargets = new ArrayList<>(targets);
+    return new FusionResult(
+        state.score,
+        level,
+        previous,
+        contributions,
+        List.copyOf(eventIds),
+        state.findings.size(),
+        ranked.size(),
+        first == Long.MAX_VALUE ? null : Instant.ofEpochMilli(first),
+        last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last),
+        List.copyOf(allTargets.subList(0, Math.min(allTargets.size(), MAX_TARGETS))),
+        allTargets.size(),
+        perDetector);
+  }
+
+  /** One detector's findings (heaviest first) and their combined weight, 0-1. */
+  private record DetectorWeight(List<ActiveFinding> findings, double weight) {}
+
+  private double detectorWeight(List<ActiveFinding> heaviestFirst, long nowMillis) {
+    double strongest = heaviestFirst.get(0).effectiveScore(nowMillis) / 100.0;
+    List<Long> counted = new ArrayList<>();
+    double remaining = 1;
+    long gap = settings.repeatMinGapSeconds() * 1000;
+    for (ActiveFinding f : heaviestFirst) {
+      boolean independent = true;
+      for (long t : counted) {
+        if (Math.abs(t - f.observedAtMillis) < gap) {
+          independent = false;
+          break;
+        }
+      }
+      if (!independent) {
+        continue;
+      }
+      counted.add(f.observedAtMillis);
+      double w = f.effectiveScore(nowMillis) / 100.0;
+      remaining *= 1 - w / Math.pow(counted.size(), settings.repeatExponent());
+    }
+    return Math.min(Math.min(1, strongest * settings.repeatCapFactor()), 1 - remaining);
   }
 
   private static double applyCriticality(double p, double multiplier) {

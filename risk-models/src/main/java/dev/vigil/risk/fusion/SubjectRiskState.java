@@ -32,8 +32,14 @@ public final class SubjectRiskState {
   /** Level last announced (with hysteresis). */
   public RiskLevel level = RiskLevel.NONE;
 
-  /** When the score was last computed (epoch millis). */
+  /**
+   * When the score was last computed (epoch millis): the subject's clock, on event time, moved by
+   * the wall clock only when nothing arrives.
+   */
   public long updatedAtMillis;
+
+  /** Score last published to the scores topic. */
+  public double publishedScore;
 
   /** Open sessions: id to expiry (epoch millis), capped. */
   public Map<String, Long> sessions = new LinkedHashMap<>();

@@ -128,4 +128,29 @@ class RiskFusionTest {
     assertThat(scores.get(dev.vigil.schema.Criticality.HIGH)).isBetween(55.0, 70.0);
     assertThat(scores.get(dev.vigil.schema.Criticality.CRITICAL)).isGreaterThanOrEqualTo(70.0);
   }
+
+  @Test
+  void shouldAddUpIndependentRepeatsOfOneDetectorUpToACap() {
+    // Given a slow insider: one restricted document a day for five days (score 30 each)
+    SubjectRiskState slow = state();
+    for (int day = 0; day < 5; day++) {
+      fusion.add(
+          slow,
+          finding("access.first-resource", 30, T0.plus(Duration.ofDays(day)), Duration.ofDays(7)));
+    }
+    // and the same detector re-firing five times within a minute
+    SubjectRiskState burst = state();
+    for (int i = 0; i < 5; i++) {
+      fusion.add(
+          burst, finding("access.first-resource", 30, T0.plusSeconds(i), Duration.ofDays(7)));
+    }
+    Instant end = T0.plus(Duration.ofDays(4));
+
+    // Then the slow, independent evidence counts for more than one finding, but at most double
+    double slowScore = fusion.recompute(slow, end, 1.0).score();
+    double single = 30 * Math.pow(2, -4.0 / 7);
+    assertThat(slowScore).isGreaterThan(single * 1.3).isLessThanOrEqualTo(60);
+    // and the burst counts once
+    assertThat(fusion.recompute(burst, end, 1.0).score()).isCloseTo(single, within());
+  }
 }

@@ -1,21 +1,9 @@
 package dev.vigil.app.topology;
 
-import dev.vigil.app.metrics.VigilMetrics;
-import dev.vigil.app.topology.ScoringOutput.Kind;
-import dev.vigil.risk.decision.Decision;
-import dev.vigil.risk.decision.DecisionEngine;
-import dev.vigil.risk.decision.RiskOutputs;
-import dev.vigil.risk.fusion.FusionResult;
-import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
-import dev.vigil.risk.reference.ReferenceData;
-import dev.vigil.schema.DecisionMode;
-import dev.vigil.schema.EnforcementAction;
-import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.RiskLevel;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -27,33 +15,30 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Continuous scoring: fuses each new finding into the subject's risk, and, on a wall-clock
- * schedule, lets risk decay when nothing arrives. Every recomputation updates the scores table;
- * every level change yields one alert and, if the policy says so, one decision (enforced decisions
- * to the commands topic, every decision to the audit topic).
+ * Continuous scoring: fuses each new finding into the subject's risk at the finding's event time,
+ * and lets risk decay as time passes. Every recomputation that moves the score by a point updates
+ * the scores table; every level change yields one alert and, if the policy says so, one decision
+ * (enforced decisions to the commands topic, every decision to the audit topic).
+ *
+ * <p>Time: a finding is scored at its own event time (see {@link SubjectScorer}). A wall-clock
+ * punctuator moves every subject with active risk forward: to the task's stream time less the
+ * allowed lateness while findings keep arriving, to the wall clock only once none has arrived for a
+ * whole interval. Both evaluate decay on the same grid, so when they run does not change what is
+ * published.
  */
 final class ScoringProcessor implements Processor<String, RiskFinding, String, ScoringOutput> {
 
-  private final RiskFusion fusion;
-  private final DecisionEngine decisions = new DecisionEngine();
-  private final PolicyHolder policy;
-  private final ReferenceData reference;
+  private final SubjectScorer scorer;
   private final Duration decayInterval;
-  private final VigilMetrics metrics;
+  private final long latenessMillis;
   private ProcessorContext<String, ScoringOutput> context;
   private KeyValueStore<String, SubjectRiskState> store;
+  private long lastRecordWallMillis = Long.MIN_VALUE;
 
-  ScoringProcessor(
-      RiskFusion fusion,
-      PolicyHolder policy,
-      ReferenceData reference,
-      Duration decayInterval,
-      VigilMetrics metrics) {
-    this.fusion = fusion;
-    this.policy = policy;
-    this.reference = reference;
+  ScoringProcessor(SubjectScorer scorer, Duration decayInterval, Duration allowedLateness) {
+    this.scorer = scorer;
     this.decayInterval = decayInterval;
-    this.metrics = metrics;
+    this.latenessMillis = allowedLateness.toMillis();
   }
 
   @Override
@@ -69,73 +54,44 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
     if (record.key() == null || finding == null) {
       return;
     }
+    long wall = context.currentSystemTimeMs();
+    lastRecordWallMillis = wall;
     SubjectRiskState state = store.get(record.key());
     if (state == null) {
-      state = new SubjectRiskState();
-      state.subjectId = record.key();
+      state = SubjectScorer.newState(record.key());
     }
     if (state.subjectType == null || state.subjectType == dev.vigil.schema.SubjectType.UNKNOWN) {
       state.subjectType = finding.getSubjectType();
     }
-    fusion.add(state, finding);
-    state.criticality = reference.criticality(record.key());
-    // Event time, never earlier than the last update, so replays give the same result.
-    Instant at =
-        Instant.ofEpochMilli(
-            Math.max(state.updatedAtMillis, finding.getTimestamp().toEpochMilli()));
-    FusionResult risk = fusion.recompute(state, at);
-    emit(state, risk, at);
+    long at = scorer.eventInstant(state, finding.getTimestamp().toEpochMilli(), wall);
+    scorer.advance(state, at, context::forward);
+    scorer.score(state, finding, at, context::forward);
     store.put(record.key(), state);
   }
 
   private void decay(long wallClockMillis) {
+    boolean idle =
+        lastRecordWallMillis == Long.MIN_VALUE
+            || wallClockMillis - lastRecordWallMillis >= decayInterval.toMillis();
+    // Held back by the allowed lateness, so a finding up to that late is still scored at its time.
+    long target =
+        scorer.clamp(
+            (idle ? wallClockMillis : context.currentStreamTimeMs()) - latenessMillis,
+            wallClockMillis);
     List<KeyValue<String, SubjectRiskState>> active = new ArrayList<>();
     try (KeyValueIterator<String, SubjectRiskState> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, SubjectRiskState> kv = it.next();
-        if (!kv.value.findings.isEmpty() || kv.value.level != RiskLevel.NONE) {
+        if (kv.value.updatedAtMillis < target
+            && (!kv.value.findings.isEmpty() || kv.value.level != RiskLevel.NONE)) {
           active.add(kv);
         }
       }
     }
     for (KeyValue<String, SubjectRiskState> kv : active) {
-      SubjectRiskState state = kv.value;
-      Instant at = Instant.ofEpochMilli(Math.max(wallClockMillis, state.updatedAtMillis));
-      double before = state.score;
-      state.criticality = reference.criticality(kv.key);
-      FusionResult risk = fusion.recompute(state, at);
-      if (risk.levelChanged() || Math.abs(before - risk.score()) >= 1.0) {
-        emit(state, risk, at);
-      }
-      store.put(kv.key, state);
-    }
-  }
-
-  private void emit(SubjectRiskState state, FusionResult risk, Instant at) {
-    long ts = at.toEpochMilli();
-    forward(state.subjectId, Kind.SCORE, RiskOutputs.subjectRisk(state, risk, at), ts);
-    if (!risk.levelChanged()) {
-      return;
-    }
-    Decision decision = decisions.decide(policy.current(), state, risk, at).orElse(null);
-    metrics.alert(risk.level().name());
-    forward(state.subjectId, Kind.ALERT, RiskOutputs.alert(state, risk, decision, at), ts);
-    if (decision == null) {
-      return;
-    }
-    metrics.decision(decision.action().name(), decision.mode().name());
-    EnforcementCommand command = RiskOutputs.command(decision, state, risk, at);
-    forward(state.subjectId, Kind.AUDIT, command, ts);
-    if (decision.mode() == DecisionMode.ENFORCE) {
-      forward(state.subjectId, Kind.COMMAND, command, ts);
-      if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
-        state.sessions.clear();
+      if (scorer.advance(kv.value, target, context::forward)) {
+        store.put(kv.key, kv.value);
       }
     }
-  }
-
-  private void forward(
-      String key, Kind kind, org.apache.avro.specific.SpecificRecord value, long ts) {
-    context.forward(new Record<>(key, new ScoringOutput(kind, value), ts));
   }
 }

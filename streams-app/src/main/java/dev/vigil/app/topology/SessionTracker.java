@@ -13,18 +13,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Records each subject's open sessions from successful sign-ins, in the same store the scoring
- * stage uses, so a {@code REVOKE_SESSIONS} command can name them. Expired sessions are dropped and
- * at most {@link #MAX_SESSIONS} are kept, newest first out last.
+ * stage uses, so a {@code REVOKE_SESSIONS} command can name them. While the subject sits at a level
+ * whose rule revokes sessions, a new session is revoked as it appears (one command per session,
+ * with an id derived from it) and is not kept as open. Expired sessions are dropped and at most
+ * {@link #MAX_SESSIONS} are kept, oldest out first.
  */
-final class SessionTracker implements Processor<String, LoginEvent, Void, Void> {
+final class SessionTracker implements Processor<String, LoginEvent, String, ScoringOutput> {
 
   static final int MAX_SESSIONS = 16;
   private static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(8);
 
+  private final SubjectScorer scorer;
+  private ProcessorContext<String, ScoringOutput> context;
   private KeyValueStore<String, SubjectRiskState> store;
 
+  SessionTracker(SubjectScorer scorer) {
+    this.scorer = scorer;
+  }
+
   @Override
-  public void init(ProcessorContext<Void, Void> context) {
+  public void init(ProcessorContext<String, ScoringOutput> context) {
+    this.context = context;
     store = context.getStateStore(StoreNames.SUBJECT_RISK);
   }
 
@@ -39,11 +48,18 @@ final class SessionTracker implements Processor<String, LoginEvent, Void, Void> 
     }
     SubjectRiskState state = store.get(record.key());
     if (state == null) {
-      state = new SubjectRiskState();
-      state.subjectId = record.key();
+      state = SubjectScorer.newState(record.key());
     }
     state.subjectType = login.getSubjectType();
     long now = login.getTimestamp().toEpochMilli();
+    // The level the session opens under is the subject's risk at the sign-in's own time.
+    long at = scorer.eventInstant(state, now, context.currentSystemTimeMs());
+    scorer.advance(state, at, context::forward);
+    if (scorer.onNewSession(state, login.getSessionId(), at, context::forward)) {
+      state.sessions.remove(login.getSessionId());
+      store.put(record.key(), state);
+      return;
+    }
     long expires =
         login.getSessionExpiresAt() != null
             ? login.getSessionExpiresAt().toEpochMilli()

@@ -6,7 +6,6 @@ import dev.vigil.risk.detect.BaselineBundle;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.KeyScope;
-import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
 import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.risk.signal.DetectorGroup;
@@ -238,9 +237,18 @@ public final class VigilTopology {
             Serdes.String(),
             new CborSerde<>(SubjectRiskState.class));
     builder.addStateStore(riskStore);
-    logins.process(SessionTracker::new, Named.as("session-tracker"), StoreNames.SUBJECT_RISK);
+    SubjectScorer scorer =
+        new SubjectScorer(
+            deps.fusion(),
+            deps.policy(),
+            deps.detection().reference(),
+            deps.decayInterval(),
+            deps.metrics());
+    // New sessions of a subject whose level revokes sessions are revoked as they appear.
+    KStream<String, ScoringOutput> sessionDecisions =
+        logins.process(
+            () -> new SessionTracker(scorer), Named.as("session-tracker"), StoreNames.SUBJECT_RISK);
 
-    RiskFusion fusion = new RiskFusion(deps.fusion());
     KStream<String, RiskFinding> findingsIn =
         builder.stream(
             topics.findings().name(),
@@ -250,13 +258,12 @@ public final class VigilTopology {
         findingsIn.process(
             () ->
                 new ScoringProcessor(
-                    fusion,
-                    deps.policy(),
-                    deps.detection().reference(),
+                    scorer,
                     deps.decayInterval(),
-                    deps.metrics()),
+                    java.time.Duration.ofSeconds(deps.fusion().allowedLatenessSeconds())),
             Named.as("risk-scoring"),
             StoreNames.SUBJECT_RISK);
+    outputs = outputs.merge(sessionDecisions, Named.as("merge-session-decisions"));
 
     builder.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -1,0 +1,192 @@
+package dev.vigil.app.topology;
+
+import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.app.topology.ScoringOutput.Kind;
+import dev.vigil.risk.decision.Decision;
+import dev.vigil.risk.decision.DecisionEngine;
+import dev.vigil.risk.decision.RiskOutputs;
+import dev.vigil.risk.fusion.FusionResult;
+import dev.vigil.risk.fusion.FusionSettings;
+import dev.vigil.risk.fusion.RiskFusion;
+import dev.vigil.risk.fusion.SubjectRiskState;
+import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.schema.DecisionMode;
+import dev.vigil.schema.EnforcementAction;
+import dev.vigil.schema.EnforcementCommand;
+import dev.vigil.schema.RiskLevel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Moves one subject's risk through time and turns it into outputs, shared by the scoring stage and
+ * the session tracker so both decide alike.
+ *
+ * <p>One notion of time: a subject has its own clock, the event time of what it last saw, never
+ * going back and never beyond the wall clock plus a small skew. Between two instants, decay is
+ * evaluated at the fixed grid of multiples of the decay interval, whoever moves the clock (an
+ * event, stream time or the idle wall clock), so a history replay and a live run of the same events
+ * give the same scores, levels, alerts and commands, with the same timestamps.
+ */
+final class SubjectScorer {
+
+  private static final long MAX_STEPS = 100_000;
+
+  private final RiskFusion fusion;
+  private final DecisionEngine decisions = new DecisionEngine();
+  private final PolicyHolder policy;
+  private final ReferenceData reference;
+  private final long gridMillis;
+  private final long maxSkewMillis;
+  private final VigilMetrics metrics;
+
+  SubjectScorer(
+      FusionSettings settings,
+      PolicyHolder policy,
+      ReferenceData reference,
+      Duration decayInterval,
+      VigilMetrics metrics) {
+    this.fusion = new RiskFusion(settings);
+    this.policy = policy;
+    this.reference = reference;
+    this.gridMillis = Math.max(1, decayInterval.toMillis());
+    this.maxSkewMillis = settings.maxClockSkewSeconds() * 1000;
+    this.metrics = metrics;
+  }
+
+  /** A new, empty state for a subject. */
+  static SubjectRiskState newState(String subjectId) {
+    SubjectRiskState state = new SubjectRiskState();
+    state.subjectId = subjectId;
+    return state;
+  }
+
+  /**
+   * The instant an event stamped {@code eventMillis} is scored at: its own time, clamped to the
+   * wall clock plus the allowed skew, and never before the subject's clock.
+   */
+  long eventInstant(SubjectRiskState state, long eventMillis, long wallClockMillis) {
+    return Math.max(state.updatedAtMillis, Math.min(eventMillis, wallClockMillis + maxSkewMillis));
+  }
+
+  /** The latest instant the wall clock may move a subject to. */
+  long clamp(long millis, long wallClockMillis) {
+    return Math.min(millis, wallClockMillis + maxSkewMillis);
+  }
+
+  /**
+   * Moves a subject with active risk forward to {@code target}, evaluating decay at every grid
+   * instant on the way; a score change of a point or more, or a level change, is published there. A
+   * subject without findings at level none just has its clock moved.
+   *
+   * @return whether the state changed
+   */
+  boolean advance(
+      SubjectRiskState state, long target, Consumer<Record<String, ScoringOutput>> out) {
+    if (target <= state.updatedAtMillis) {
+      return false;
+    }
+    long steps = 0;
+    long next = Math.floorDiv(state.updatedAtMillis, gridMillis) * gridMillis + gridMillis;
+    while (next <= target
+        && steps++ < MAX_STEPS
+        && (!state.findings.isEmpty() || state.level != RiskLevel.NONE)) {
+      recomputeAndPublish(state, next, out);
+      next += gridMillis;
+    }
+    if (state.findings.isEmpty() && state.level == RiskLevel.NONE) {
+      state.updatedAtMillis = Math.max(state.updatedAtMillis, target);
+    } else if (target > state.updatedAtMillis && steps > MAX_STEPS) {
+      recomputeAndPublish(state, target, out);
+    }
+    return true;
+  }
+
+  private void recomputeAndPublish(
+      SubjectRiskState state, long at, Consumer<Record<String, ScoringOutput>> out) {
+    state.criticality = reference.criticality(state.subjectId);
+    FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));
+    if (risk.levelChanged() || Math.abs(state.publishedScore - risk.score()) >= 1.0) {
+      emit(state, risk, Instant.ofEpochMilli(at), out);
+    }
+  }
+
+  /** Adds a finding at its scoring instant and publishes the subject's new risk. */
+  void score(
+      SubjectRiskState state,
+      dev.vigil.schema.RiskFinding finding,
+      long at,
+      Consumer<Record<String, ScoringOutput>> out) {
+    fusion.add(state, finding);
+    state.criticality = reference.criticality(state.subjectId);
+    FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));
+    emit(state, risk, Instant.ofEpochMilli(at), out);
+  }
+
+  /**
+   * Revokes a session opened while the subject sits at a level whose rule revokes sessions.
+   *
+   * @return whether a decision was taken (the session must then not be kept as open)
+   */
+  boolean onNewSession(
+      SubjectRiskState state,
+      String sessionId,
+      long at,
+      Consumer<Record<String, ScoringOutput>> out) {
+    Decision decision =
+        decisions
+            .decideNewSession(policy.current(), state, sessionId, Instant.ofEpochMilli(at))
+            .orElse(null);
+    if (decision == null) {
+      return false;
+    }
+    metrics.decision(decision.action().name(), decision.mode().name());
+    EnforcementCommand command =
+        RiskOutputs.sessionCommand(decision, state, sessionId, Instant.ofEpochMilli(at));
+    forward(out, state.subjectId, Kind.AUDIT, command, at);
+    if (decision.mode() == DecisionMode.ENFORCE) {
+      forward(out, state.subjectId, Kind.COMMAND, command, at);
+      return true;
+    }
+    return false;
+  }
+
+  private void emit(
+      SubjectRiskState state,
+      FusionResult risk,
+      Instant at,
+      Consumer<Record<String, ScoringOutput>> out) {
+    long ts = at.toEpochMilli();
+    state.publishedScore = risk.score();
+    forward(out, state.subjectId, Kind.SCORE, RiskOutputs.subjectRisk(state, risk, at), ts);
+    if (!risk.levelChanged()) {
+      return;
+    }
+    Decision decision = decisions.decide(policy.current(), state, risk, at).orElse(null);
+    metrics.alert(risk.level().name());
+    forward(out, state.subjectId, Kind.ALERT, RiskOutputs.alert(state, risk, decision, at), ts);
+    if (decision == null) {
+      return;
+    }
+    metrics.decision(decision.action().name(), decision.mode().name());
+    EnforcementCommand command = RiskOutputs.command(decision, state, risk, at);
+    forward(out, state.subjectId, Kind.AUDIT, command, ts);
+    if (decision.mode() == DecisionMode.ENFORCE) {
+      forward(out, state.subjectId, Kind.COMMAND, command, ts);
+      if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
+        state.sessions.clear();
+      }
+    }
+  }
+
+  private static void forward(
+      Consumer<Record<String, ScoringOutput>> out,
+      String key,
+      Kind kind,
+      SpecificRecord value,
+      long ts) {
+    out.accept(new Record<>(key, new ScoringOutput(kind, value), ts));
+  }
+}
