@@ -27,6 +27,12 @@ public final class DeadLetters {
   /** Header: one sentence for people. */
   public static final String HEADER_DETAIL = "vigil.dlq.detail";
 
+  /** Header: the ingest mapping's reason for an unmappable raw record, e.g. bad-timestamp. */
+  public static final String HEADER_INGEST_REASON = "vigil.dlq.ingest-reason";
+
+  /** Reason for raw source records an ingest mapping rejects. */
+  public static final String UNMAPPABLE = "UNMAPPABLE";
+
   /** Header: the processor node that failed, or "deserializer". */
   public static final String HEADER_NODE = "vigil.dlq.node";
 
@@ -65,6 +71,7 @@ public final class DeadLetters {
     for (RecordRejectedException.Reason r : RecordRejectedException.Reason.values()) {
       out.add(r.name());
     }
+    out.add(UNMAPPABLE);
     out.add(PROCESSING_ERROR);
     return out;
   }
@@ -78,6 +85,9 @@ public final class DeadLetters {
       if (t instanceof InvalidSignalException) {
         return RecordRejectedException.Reason.OUT_OF_RANGE.name();
       }
+      if (t instanceof UnmappableRecordException) {
+        return UNMAPPABLE;
+      }
     }
     return PROCESSING_ERROR;
   }
@@ -85,7 +95,9 @@ public final class DeadLetters {
   /** The innermost useful message. */
   static String detailOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RecordRejectedException || t instanceof InvalidSignalException) {
+      if (t instanceof RecordRejectedException
+          || t instanceof InvalidSignalException
+          || t instanceof UnmappableRecordException) {
         return t.getMessage();
       }
     }
@@ -112,6 +124,9 @@ public final class DeadLetters {
     Headers h = new RecordHeaders();
     put(h, HEADER_REASON, reasonOf(e));
     put(h, HEADER_DETAIL, detailOf(e));
+    if (e instanceof UnmappableRecordException u) {
+      put(h, HEADER_INGEST_REASON, u.ingestReason());
+    }
     put(h, HEADER_NODE, node);
     put(h, HEADER_TASK, String.valueOf(context.taskId()));
     put(h, HEADER_EXCEPTION, e.getClass().getName());

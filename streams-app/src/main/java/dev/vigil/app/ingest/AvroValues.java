@@ -36,12 +36,12 @@ final class AvroValues {
         case STRING:
           return v.isValueNode() ? v.asText() : v.toString();
         case INT:
-          return number(v).intValueExact();
+          return whole(number(v)).intValueExact();
         case LONG:
           if (s.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
             return timeSpec && v.isNumber() ? Instant.ofEpochMilli(v.asLong()) : time(v, zone);
           }
-          return number(v).longValue();
+          return whole(number(v)).longValueExact();
         case DOUBLE:
           return number(v).doubleValue();
         case FLOAT:
@@ -124,8 +124,11 @@ final class AvroValues {
     if (v.isBoolean()) {
       return v.asBoolean() ? BigDecimal.ONE : BigDecimal.ZERO;
     }
-    BigDecimal n = new BigDecimal(v.asText().strip());
-    // Fractional byte counts and ports do not exist; durations are scaled before this.
+    return new BigDecimal(v.asText().strip());
+  }
+
+  /** Fractional byte counts and ports do not exist; durations are scaled before this. */
+  private static BigDecimal whole(BigDecimal n) {
     return n.scale() > 0 ? n.setScale(0, java.math.RoundingMode.HALF_UP) : n;
   }
 

@@ -89,19 +89,13 @@ public final class RecordReader {
 
   private static void documents(BufferedReader reader, Consumer<Document> sink) throws IOException {
     try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(reader)) {
-      while (true) {
-        JsonNode doc;
-        try {
-          if (!it.hasNextValue()) {
-            return;
-          }
-          doc = it.nextValue();
-        } catch (JsonProcessingException e) {
-          sink.accept(new Document(0, "", null, e.getOriginalMessage()));
-          return;
-        }
+      while (it.hasNextValue()) {
+        JsonNode doc = it.nextValue();
         sink.accept(new Document(0, doc.toString(), doc, null));
       }
+    } catch (JsonProcessingException e) {
+      // A syntax error in a multi-line document leaves no safe place to resume.
+      sink.accept(new Document(0, "", null, e.getOriginalMessage()));
     }
   }
 }

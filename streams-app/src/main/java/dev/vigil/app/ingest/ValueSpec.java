@@ -111,7 +111,6 @@ final class ValueSpec {
    */
   JsonNode evaluate(Context ctx) {
     JsonNode v = base(ctx);
-    v = ctx.normalizeNull(v);
     if (v != null && nullIf != null && v.isValueNode() && nullIf.contains(v.asText())) {
       v = null;
     }
@@ -160,7 +159,7 @@ final class ValueSpec {
       return constant;
     }
     if (path != null) {
-      return path.search(ctx.record());
+      return ctx.normalizeNull(path.search(ctx.record()));
     }
     if (first != null) {
       for (ValueSpec s : first) {
