@@ -60,6 +60,7 @@ public final class Topics {
   private final AvroSerdeFactory avro;
   private final Map<String, Topic<String, ?>> signals = new ConcurrentHashMap<>();
   private final Map<String, Class<?>> signalTypes = new ConcurrentHashMap<>();
+  private final List<Topic<byte[], byte[]>> raw;
 
   private Topics(String prefix, AvroSerdeFactory avro) {
     this.prefix = prefix;
@@ -109,6 +110,17 @@ public final class Topics {
         new Topic<>(
             name("enforcement.audit"), key, avro.valueSerde(EnforcementCommand.class), output());
     deadLetters = new Topic<>(name("dlq"), Serdes.ByteArray(), Serdes.ByteArray(), output());
+    raw = RAW_FORMATS.stream().map(this::rawTopic).toList();
+  }
+
+  /** The built-in ingest formats, each with a raw topic {@code <prefix>.raw.<format>.v1}. */
+  public static final List<String> RAW_FORMATS =
+      List.of("windows-security", "okta", "entra-signin", "zeek-conn", "ocsf", "cloudtrail");
+
+  private static final Pattern FORMAT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,60}");
+
+  private Topic<byte[], byte[]> rawTopic(String format) {
+    return new Topic<>(name("raw." + format), Serdes.ByteArray(), Serdes.ByteArray(), signal());
   }
 
   /**
@@ -253,9 +265,30 @@ public final class Topics {
     return (Topic<String, V>) topic;
   }
 
+  /** Raw source records (JSON as shippers write them) of every built-in format. */
+  public List<Topic<byte[], byte[]>> raw() {
+    return raw;
+  }
+
+  /**
+   * The raw topic of an ingest format, built-in or from a mapping file.
+   *
+   * @param format lower-case letters, digits, '-' or '_'
+   * @throws IllegalArgumentException if the name cannot be part of a topic name
+   */
+  public Topic<byte[], byte[]> raw(String format) {
+    if (format == null || !FORMAT.matcher(format).matches()) {
+      throw new IllegalArgumentException(
+          "Format name '" + format + "' is not valid: use lower-case letters, digits, '-' or '_'.");
+    }
+    int i = RAW_FORMATS.indexOf(format);
+    return i >= 0 ? raw.get(i) : rawTopic(format);
+  }
+
   /** Every topic, inputs first (signal topics of families not yet asked for are not listed). */
   public List<Topic<?, ?>> all() {
-    List<Topic<?, ?>> all = new ArrayList<>(fixed());
+    List<Topic<?, ?>> all = new ArrayList<>(raw);
+    all.addAll(fixed());
     signals.values().stream()
         .filter(t -> !all.contains(t))
         .sorted(Comparator.comparing(Topic::name))

@@ -41,7 +41,33 @@ class TopicsTest {
     List<String> names = topics.all().stream().map(Topic::name).toList();
 
     // Then none repeats
-    assertThat(names).doesNotHaveDuplicates().hasSize(17);
+    assertThat(names).doesNotHaveDuplicates().hasSize(23);
+  }
+
+  @Test
+  void shouldHaveARawTopicPerBuiltInFormatAndRefuseBadFormatNames() {
+    // Given the default registry
+    Topics topics = Topics.create("vigil", SERDES);
+
+    // When the raw topics are listed
+    List<String> raw = topics.raw().stream().map(Topic::name).toList();
+
+    // Then each built-in format has one, inputs come first, and other names are checked
+    assertThat(raw)
+        .containsExactly(
+            "vigil.raw.windows-security.v1",
+            "vigil.raw.okta.v1",
+            "vigil.raw.entra-signin.v1",
+            "vigil.raw.zeek-conn.v1",
+            "vigil.raw.ocsf.v1",
+            "vigil.raw.cloudtrail.v1");
+    assertThat(topics.all().subList(0, 6)).containsExactlyElementsOf(topics.raw());
+    assertThat(topics.raw("okta")).isSameAs(topics.raw().get(1));
+    assertThat(topics.raw("my-vpn").name()).isEqualTo("vigil.raw.my-vpn.v1");
+    assertThatThrownBy(() -> topics.raw("My VPN"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Format name 'My VPN' is not valid: use lower-case letters, digits, '-' or '_'.");
   }
 
   @Test

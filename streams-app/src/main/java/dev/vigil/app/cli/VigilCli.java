@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       FollowCommand.Audit.class,
       ConfigCommand.class,
       SetCommand.class,
+      IngestCommand.class,
       VersionCommand.class
     })
 public final class VigilCli implements java.util.concurrent.Callable<Integer> {

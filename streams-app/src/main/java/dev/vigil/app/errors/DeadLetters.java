@@ -31,6 +31,12 @@ public final class DeadLetters {
   /** Header: one sentence for people. */
   public static final String HEADER_DETAIL = "vigil.dlq.detail";
 
+  /** Header: the ingest mapping's reason for an unmappable raw record, e.g. bad-timestamp. */
+  public static final String HEADER_INGEST_REASON = "vigil.dlq.ingest-reason";
+
+  /** Reason for raw source records an ingest mapping rejects. */
+  public static final String UNMAPPABLE = "UNMAPPABLE";
+
   /** Header: the processor node that failed, or "deserializer". */
   public static final String HEADER_NODE = "vigil.dlq.node";
 
@@ -94,6 +100,7 @@ public final class DeadLetters {
       out.add(r.name());
     }
     out.add(TIMESTAMP_OUT_OF_RANGE);
+    out.add(UNMAPPABLE);
     out.add(PROCESSING_ERROR);
     return out;
   }
@@ -110,6 +117,9 @@ public final class DeadLetters {
       if (t instanceof TimestampOutOfRangeException) {
         return TIMESTAMP_OUT_OF_RANGE;
       }
+      if (t instanceof UnmappableRecordException) {
+        return UNMAPPABLE;
+      }
     }
     return PROCESSING_ERROR;
   }
@@ -119,7 +129,8 @@ public final class DeadLetters {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof RecordRejectedException
           || t instanceof InvalidSignalException
-          || t instanceof TimestampOutOfRangeException) {
+          || t instanceof TimestampOutOfRangeException
+          || t instanceof UnmappableRecordException) {
         return t.getMessage();
       }
     }
@@ -183,6 +194,9 @@ public final class DeadLetters {
     }
     put(h, HEADER_REASON, reasonOf(e));
     put(h, HEADER_DETAIL, detailOf(e));
+    if (e instanceof UnmappableRecordException u) {
+      put(h, HEADER_INGEST_REASON, u.ingestReason());
+    }
     put(h, HEADER_NODE, node);
     put(h, HEADER_TASK, String.valueOf(context.taskId()));
     put(h, HEADER_EXCEPTION, e.getClass().getName());
