@@ -6,6 +6,8 @@ import dev.vigil.app.config.VigilConfigException;
 import dev.vigil.app.http.HttpApi;
 import dev.vigil.app.http.StreamsRiskQuery;
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.app.ingest.Formats;
+import dev.vigil.app.ingest.Mapping;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.app.topology.PolicyHolder;
 import dev.vigil.app.topology.TopologyDependencies;
@@ -97,7 +99,32 @@ public final class VigilApplication implements AutoCloseable {
         policy,
         config.get(Settings.DECAY_INTERVAL),
         metrics,
-        config.get(Settings.DEVICE_CHECK_INTERVAL));
+        config.get(Settings.DEVICE_CHECK_INTERVAL))
+        .withRawMappings(rawMappings(config));
+  }
+
+  /**
+   * The mappings of the raw-topic stage: the configured built-in formats and mapping files.
+   *
+   * @throws VigilConfigException with one sentence if a format is unknown or a file is unusable
+   */
+  public static List<Mapping> rawMappings(VigilConfig config) {
+    List<Mapping> mappings = new java.util.ArrayList<>();
+    try {
+      for (String format : config.get(Settings.INGEST_RAW_FORMATS).split(",")) {
+        if (!format.isBlank()) {
+          mappings.add(Formats.get(format.strip()));
+        }
+      }
+      for (String file : config.get(Settings.INGEST_RAW_MAPPINGS).split(",")) {
+        if (!file.isBlank()) {
+          mappings.add(Mapping.load(Path.of(file.strip())));
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new VigilConfigException("Setting 'ingest.raw.*': " + e.getMessage(), e);
+    }
+    return mappings;
   }
 
   /**

@@ -281,6 +281,26 @@ public final class Settings {
           "5m",
           "How often devices are checked for stale posture when nothing arrives from them.");
 
+  /** Built-in formats whose raw topics the pipeline maps to signals. */
+  public static final Setting<String> INGEST_RAW_FORMATS =
+      Setting.matching(
+          "ingest.raw.formats",
+          "windows-security,okta,entra-signin,zeek-conn,ocsf,cloudtrail",
+          Pattern.compile("([a-z0-9][a-z0-9_-]*(,\\s*[a-z0-9][a-z0-9_-]*)*)?"),
+          "a comma-separated list of built-in formats, or empty",
+          "Built-in formats whose raw topics (vigil.raw.<format>.v1) the pipeline maps to signals.",
+          null);
+
+  /** Mapping files whose raw topics the pipeline maps to signals. */
+  public static final Setting<String> INGEST_RAW_MAPPINGS =
+      Setting.matching(
+          "ingest.raw.mappings",
+          "",
+          Pattern.compile(".*"),
+          "a comma-separated list of mapping files, or empty",
+          "Mapping files (YAML) whose raw topics the pipeline maps to signals, as vigil ingest --mapping does.",
+          null);
+
   /** Every detector parameter and {@code <detector>.enabled} flag, read off the detectors. */
   public static final List<Setting<String>> DETECTOR_PARAMETERS =
       DetectorParameters.all().values().stream().map(Setting::detectorParameter).toList();
@@ -318,6 +338,8 @@ public final class Settings {
         STATE_CLEANUP_ON_START,
         DECAY_INTERVAL,
         DEVICE_CHECK_INTERVAL,
+        INGEST_RAW_FORMATS,
+        INGEST_RAW_MAPPINGS,
         NUM_STANDBY_REPLICAS,
         ROCKSDB_MEMORY_MB,
         TIMESTAMP_MAX_FUTURE_SKEW,

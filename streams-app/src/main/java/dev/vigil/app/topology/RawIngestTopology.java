@@ -18,7 +18,10 @@ import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import dev.vigil.risk.signal.SignalFamilies;
+import dev.vigil.risk.signal.SignalFamily;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -64,42 +67,24 @@ public final class RawIngestTopology {
               .process(() -> new MappingProcessor(mapping), Named.as(name + "-map"));
       mapped = mapped == null ? signals : mapped.merge(signals, Named.as(name + "-merge"));
     }
-    mapped
-        .split(Named.as("raw-signal-"))
-        .branch(
-            (k, v) -> v instanceof LoginEvent,
-            Branched.withConsumer(s -> sink(s, topics.login(), LoginEvent.class), "login"))
-        .branch(
-            (k, v) -> v instanceof AccessEvent,
-            Branched.withConsumer(s -> sink(s, topics.access(), AccessEvent.class), "access"))
-        .branch(
-            (k, v) -> v instanceof NetworkFlow,
-            Branched.withConsumer(
-                s -> sink(s, topics.networkFlow(), NetworkFlow.class), "network-flow"))
-        .branch(
-            (k, v) -> v instanceof DevicePosture,
-            Branched.withConsumer(
-                s -> sink(s, topics.devicePosture(), DevicePosture.class), "device-posture"))
-        .branch(
-            (k, v) -> v instanceof ExternalSignal,
-            Branched.withConsumer(
-                s -> sink(s, topics.external(), ExternalSignal.class), "external"));
+    // One sink per signal family, each to the family's typed topic.
+    var branches = mapped.split(Named.as("raw-signal-"));
+    for (SignalFamily<?> family : SignalFamilies.ALL) {
+      branches.branch(
+          (k, v) -> family.type().isInstance(v),
+          Branched.withConsumer(s -> sink(s, topics, family), family.name()));
+    }
   }
 
-  private static <V extends SpecificRecordBase> void sink(
-      KStream<String, SpecificRecordBase> stream, Topic<String, V> topic, Class<V> type) {
-    String signal =
-        java.util.Arrays.stream(SignalType.values())
-            .filter(t -> t.recordClass() == type)
-            .findFirst()
-            .orElseThrow()
-            .id();
+  private static <V extends SpecificRecord> void sink(
+      KStream<String, SpecificRecordBase> stream, Topics topics, SignalFamily<V> family) {
+    Topic<String, V> topic = topics.signal(family.topic(), family.type());
     stream
-        .mapValues(type::cast, Named.as("raw-as-" + signal))
+        .mapValues(v -> family.type().cast(v), Named.as("raw-as-" + family.name()))
         .to(
             topic.name(),
             Produced.with(topic.keySerde(), topic.valueSerde())
-                .withName("raw-" + signal + "-sink"));
+                .withName("raw-" + family.name() + "-sink"));
   }
 
   /** Maps one raw record to zero or more signals; throws for a rejected record. */

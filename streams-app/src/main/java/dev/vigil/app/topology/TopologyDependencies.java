@@ -22,6 +22,7 @@ import java.util.function.ToIntFunction;
  * @param sets signs decisions as CAEP SETs for the SETs topic, or null for no SETs
  * @param signalPartitions partitions of a signal topic by name, 0 when unknown (every record of it
  *     is then repartitioned by its key)
+ * @param rawMappings mappings whose raw topics the topology maps to signals (none: no raw stage)
  */
 public record TopologyDependencies(
     DetectorCatalog catalog,
@@ -32,7 +33,8 @@ public record TopologyDependencies(
     VigilMetrics metrics,
     Duration deviceCheckInterval,
     SetIssuer sets,
-    ToIntFunction<String> signalPartitions) {
+    ToIntFunction<String> signalPartitions,
+    java.util.List<dev.vigil.app.ingest.Mapping> rawMappings) {
 
   /** Dependencies without SETs. */
   public TopologyDependencies(
@@ -52,7 +54,8 @@ public record TopologyDependencies(
         metrics,
         deviceCheckInterval,
         null,
-        topic -> 0);
+        topic -> 0,
+        java.util.List.of());
   }
 
   /** Dependencies with a device check every five minutes. */
@@ -77,7 +80,8 @@ public record TopologyDependencies(
         metrics,
         deviceCheckInterval,
         issuer,
-        signalPartitions);
+        signalPartitions,
+        rawMappings);
   }
 
   /** The same dependencies, with the partition counts of the signal topics. */
@@ -91,6 +95,22 @@ public record TopologyDependencies(
         metrics,
         deviceCheckInterval,
         sets,
-        partitions);
+        partitions,
+        rawMappings);
+  }
+
+  /** The same dependencies, with a raw-topic mapping stage for these mappings. */
+  public TopologyDependencies withRawMappings(java.util.List<dev.vigil.app.ingest.Mapping> mappings) {
+    return new TopologyDependencies(
+        catalog,
+        detection,
+        fusion,
+        policy,
+        decayInterval,
+        metrics,
+        deviceCheckInterval,
+        sets,
+        signalPartitions,
+        java.util.List.copyOf(mappings));
   }
 }

@@ -59,6 +59,9 @@ public final class VigilTopology {
   public static Topology build(Topics topics, TopologyDependencies deps) {
     StreamsBuilder builder = new StreamsBuilder();
     addReferenceData(builder, topics, deps);
+    // Raw records from shippers are mapped to typed signals, which then come back in as any
+    // producer's signals do.
+    RawIngestTopology.add(builder, topics, deps.rawMappings());
 
     Map<SignalFamily<?>, KStream<String, ?>> families = new LinkedHashMap<>();
     for (SignalFamily<?> family : SignalFamilies.ALL) {
