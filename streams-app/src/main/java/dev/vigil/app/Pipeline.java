@@ -8,13 +8,16 @@ import dev.vigil.schemas.topic.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ public final class Pipeline implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final java.util.Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates the pipeline (not started).
@@ -52,6 +56,7 @@ public final class Pipeline implements AutoCloseable {
             running.countDown();
           }
         });
+    streams.setGlobalStateRestoreListener(new RestoreTracker());
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("A stream thread failed; replacing it: {}", e.toString(), e);
@@ -104,6 +109,39 @@ public final class Pipeline implements AutoCloseable {
     }
     if (streams.state() == KafkaStreams.State.ERROR) {
       throw new IllegalStateException("Kafka Streams failed to start: " + failure.get());
+    }
+  }
+
+  /** How many store changelog partitions are being restored now. */
+  public int restoringPartitions() {
+    return restoring.size();
+  }
+
+  /** Whether the instance is RUNNING with every store restored: what readiness means. */
+  public boolean isReady() {
+    return streams.state() == KafkaStreams.State.RUNNING && restoring.isEmpty();
+  }
+
+  /** Tracks the changelog partitions whose restoration has started and not yet ended. */
+  private final class RestoreTracker implements StateRestoreListener {
+    @Override
+    public void onRestoreStart(
+        TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
+      restoring.add(partition);
+    }
+
+    @Override
+    public void onBatchRestored(
+        TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {}
+
+    @Override
+    public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
+      restoring.remove(partition);
+    }
+
+    @Override
+    public void onRestoreSuspended(TopicPartition partition, String storeName, long totalRestored) {
+      restoring.remove(partition);
     }
   }
 

@@ -4,6 +4,9 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.config.VigilConfigException;
 import dev.vigil.app.http.HttpApi;
+import dev.vigil.app.http.HttpRoutes;
+import dev.vigil.app.http.HttpSecurity;
+import dev.vigil.app.http.RiskForwarder;
 import dev.vigil.app.http.StreamsRiskQuery;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topology.PolicyHolder;
@@ -26,10 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +59,7 @@ public final class VigilApplication implements AutoCloseable {
   private final PolicyHolder policy;
   private final Pipeline pipeline;
   private final SetIssuer sets;
+  private final List<Consumer<HttpRoutes>> httpExtensions = new ArrayList<>();
   private HttpApi http;
 
   /**
@@ -152,22 +158,59 @@ public final class VigilApplication implements AutoCloseable {
     if (port >= 0) {
       String server = config.kafkaProperties().get("application.server");
       HostInfo self = server == null ? null : HostInfo.buildFromEndpoint(server);
+      HttpSecurity security = HttpSecurity.from(config);
+      if (security.mode().equals(HttpSecurity.JWT) && !security.jwtConfigured()) {
+        LOG.warn(
+            "http.auth.mode is jwt but http.auth.jwt.issuer, .jwks.uri or .audience is not set:"
+                + " every HTTP endpoint but /health refuses callers.");
+      } else if (security.mode().equals(HttpSecurity.STATIC_TOKEN)
+          || security.mode().equals(HttpSecurity.NONE)) {
+        LOG.warn("http.auth.mode is {}: for development only.", security.mode());
+      }
       try {
-        http =
-            new HttpApi(
-                port,
-                () -> pipeline.streams().state(),
-                prometheus::scrape,
-                sets == null ? null : sets.signer().jwksJson(),
-                new StreamsRiskQuery(pipeline.streams(), self),
-                Clock.systemUTC());
+        HttpApi.Builder api =
+            HttpApi.builder()
+                .port(port)
+                .security(security)
+                .state(() -> pipeline.streams().state())
+                .restoring(pipeline::restoringPartitions)
+                .metrics(prometheus::scrape)
+                .jwks(() -> sets == null ? null : sets.signer().jwksJson())
+                .risk(new StreamsRiskQuery(pipeline.streams(), self))
+                .forwarder(new RiskForwarder(security.tls(), Duration.ofSeconds(5)))
+                .self(server)
+                .clock(Clock.systemUTC());
+        httpExtensions.forEach(api::extension);
+        http = api.start();
+      } catch (VigilConfigException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new IllegalStateException(
-            "The HTTP API could not listen on port " + port + "; set http.port to a free port.", e);
+            "The HTTP API could not listen on "
+                + security.bindAddress()
+                + ":"
+                + port
+                + "; set http.port to a free port.",
+            e);
       }
-      LOG.info("HTTP API on port {}.", http.port());
+      LOG.info(
+          "HTTP API on {}:{} (auth {}).", security.bindAddress(), http.port(), security.mode());
     }
     pipeline.start(maxWait);
+  }
+
+  /**
+   * Adds routes to the HTTP API (e.g. the SSF transmitter's); call before {@link #start}. Routes
+   * are authenticated through {@link HttpRoutes#add} with a scope, or by calling {@link
+   * HttpRoutes#authorizer()} in the handler.
+   */
+  public void addHttpRoutes(Consumer<HttpRoutes> extension) {
+    httpExtensions.add(extension);
+  }
+
+  /** The HTTP API's served routes, path to methods; empty when it is off or not started. */
+  public Map<String, java.util.Set<String>> httpRoutes() {
+    return http == null ? Map.of() : http.routes();
   }
 
   /** The HTTP API's port, or -1 when it is off or not started. */

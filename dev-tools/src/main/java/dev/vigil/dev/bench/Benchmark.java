@@ -102,7 +102,8 @@ public final class Benchmark {
               .with("state.dir", options.workDir().resolve("state").toString(), "vigil bench")
               .with("application.id", "vigil-bench", "vigil bench")
               .with("topic.prefix", "bench", "vigil bench")
-              .with("http.port", "0", "vigil bench");
+              .with("http.port", "0", "vigil bench")
+              .with("http.auth.mode", "none", "vigil bench");
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30));
           Admin raw = Admin.create(config.clientProperties())) {

@@ -83,7 +83,8 @@ public final class VigilDemo {
               .with("schema.registry.url", registry.url(), "vigil demo")
               .with("state.dir", dataDir.resolve("state").toString(), "vigil demo")
               .with("application.id", "vigil-demo", "vigil demo")
-              .with("commit.interval.ms", "200", "vigil demo");
+              .with("commit.interval.ms", "200", "vigil demo")
+              .with("http.auth.mode", "none", "vigil demo");
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
         admin.createAll(topics, DEMO_PARTITIONS, (short) 1);
