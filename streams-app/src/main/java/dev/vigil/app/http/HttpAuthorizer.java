@@ -77,13 +77,14 @@ public final class HttpAuthorizer implements Authorizer {
     DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
     p.setJWSTypeVerifier(
         new DefaultJOSEObjectTypeVerifier<>(
-            JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+            new java.util.HashSet<>(
+                Arrays.asList(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null))));
     p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, jwkSource(s.jwksUri())));
     p.setJWTClaimsSetVerifier(
         new DefaultJWTClaimsVerifier<>(
-            Set.of(s.jwtAudience()),
+            new java.util.HashSet<>(Set.of(s.jwtAudience())),
             new JWTClaimsSet.Builder().issuer(s.jwtIssuer()).build(),
-            Set.of("exp"),
+            new java.util.HashSet<>(Set.of("exp")),
             null));
     return p;
   }
@@ -146,7 +147,7 @@ public final class HttpAuthorizer implements Authorizer {
       throw ApiError.unauthorized("The bearer token is not a JWT.", "invalid_token");
     } catch (BadJOSEException | com.nimbusds.jose.JOSEException e) {
       throw ApiError.unauthorized(
-          "The bearer token was rejected: " + e.getMessage() + ".", "invalid_token");
+          "The bearer token was rejected: " + period(e.getMessage()), "invalid_token");
     }
     String name = claims.getSubject();
     if (name == null) {
@@ -209,6 +210,11 @@ public final class HttpAuthorizer implements Authorizer {
           "The Authorization header must be 'Bearer <token>'.", "invalid_request");
     }
     return authorization.substring(7).strip();
+  }
+
+  private static String period(String message) {
+    String m = message == null ? "invalid" : message.strip();
+    return m.endsWith(".") ? m : m + ".";
   }
 
   private static String canonical(String dn) {
