@@ -119,34 +119,63 @@ public final class VigilApplication implements AutoCloseable {
     SecurityEventTokens tokens =
         new SecurityEventTokens(config.get(Settings.SETS_ISSUER), audience);
     String path = config.get(Settings.SETS_KEYSTORE_PATH).strip();
+    String keyFile = config.get(Settings.SETS_KEY_PATH).strip();
+    if (!path.isEmpty() && !keyFile.isEmpty()) {
+      throw new VigilConfigException(
+          "Settings 'sets.keystore.path' and 'sets.key.path' both name a signing key; keep one.");
+    }
     SetSigner signer;
-    if (path.isEmpty()) {
-      signer = SetSigner.generate();
-      LOG.info(
-          "No sets.keystore.path: generated an RSA key for SETs, kid {} (it changes on restart).",
-          signer.keyId());
-    } else {
-      Path keystore = Path.of(path);
-      if (!Files.isReadable(keystore)) {
-        throw new VigilConfigException(
-            "Setting 'sets.keystore.path' names " + keystore + ", which cannot be read.");
-      }
-      try {
+    try {
+      if (!keyFile.isEmpty()) {
+        signer = SetSigner.fromKeyFile(readable(keyFile, "sets.key.path"));
+        LOG.info("Signing SETs with the key of {}, kid {}.", keyFile, signer.keyId());
+      } else if (!path.isEmpty()) {
+        Path keystore = readable(path, "sets.keystore.path");
+        char[] password = config.get(Settings.SETS_KEYSTORE_PASSWORD).toCharArray();
         signer =
-            SetSigner.fromKeystore(
-                keystore,
-                config.get(Settings.SETS_KEYSTORE_PASSWORD).toCharArray(),
-                config.get(Settings.SETS_KEY_ALIAS));
-      } catch (IllegalArgumentException e) {
-        throw new VigilConfigException(e.getMessage(), e);
+            SetSigner.fromKeystore(keystore, password, config.get(Settings.SETS_KEY_ALIAS))
+                .withPreviousKeys(
+                    SetSigner.publicKeysFromKeystore(
+                        keystore,
+                        password,
+                        list(config.get(Settings.SETS_KEYSTORE_PREVIOUS_ALIASES))));
+        LOG.info(
+            "Signing SETs with key '{}' of {}, kid {}.",
+            config.get(Settings.SETS_KEY_ALIAS),
+            keystore,
+            signer.keyId());
+      } else {
+        signer = SetSigner.generate();
+        LOG.info(
+            "No sets.keystore.path or sets.key.path: generated an RSA key for SETs, kid {} (it"
+                + " changes on restart and differs between instances).",
+            signer.keyId());
       }
-      LOG.info(
-          "Signing SETs with key '{}' of {}, kid {}.",
-          config.get(Settings.SETS_KEY_ALIAS),
-          keystore,
-          signer.keyId());
+      List<com.nimbusds.jose.jwk.RSAKey> previous = new ArrayList<>();
+      for (String file : list(config.get(Settings.SETS_KEY_PREVIOUS_PATHS))) {
+        previous.add(SetSigner.readKeyFile(readable(file, "sets.key.previous.paths")));
+      }
+      signer = signer.withPreviousKeys(previous);
+    } catch (IllegalArgumentException e) {
+      throw new VigilConfigException(e.getMessage(), e);
     }
     return new SetIssuer(tokens, signer);
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
+  }
+
+  private static Path readable(String path, String key) {
+    Path p = Path.of(path);
+    if (!Files.isReadable(p)) {
+      throw new VigilConfigException(
+          "Setting '" + key + "' names " + p + ", which cannot be read.");
+    }
+    return p;
   }
 
   /**
