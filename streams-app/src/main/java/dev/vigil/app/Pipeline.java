@@ -52,13 +52,22 @@ public final class Pipeline implements AutoCloseable {
           LOG.info("Kafka Streams state {} -> {}", before, now);
           if (now == KafkaStreams.State.RUNNING) {
             running.countDown();
-          } else if (now == KafkaStreams.State.ERROR) {
+          } else if (now == KafkaStreams.State.ERROR
+              || now == KafkaStreams.State.PENDING_ERROR
+              || now == KafkaStreams.State.PENDING_SHUTDOWN) {
             running.countDown();
           }
         });
     streams.setGlobalStateRestoreListener(new RestoreTracker());
     streams.setUncaughtExceptionHandler(
         e -> {
+          String refused = refusal(e);
+          if (refused != null) {
+            // A replaced thread would be refused again, forever: fail closed instead.
+            LOG.error(refused);
+            failure.set(new IllegalStateException(refused, e));
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
           LOG.error("A stream thread failed; replacing it: {}", e.toString(), e);
           failure.set(e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -107,9 +116,32 @@ public final class Pipeline implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while starting Kafka Streams.", e);
     }
-    if (streams.state() == KafkaStreams.State.ERROR) {
-      throw new IllegalStateException("Kafka Streams failed to start: " + failure.get());
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.ERROR
+        || state == KafkaStreams.State.PENDING_ERROR
+        || state == KafkaStreams.State.PENDING_SHUTDOWN
+        || state == KafkaStreams.State.NOT_RUNNING) {
+      Throwable f = failure.get();
+      if (f instanceof IllegalStateException refused && refusal(f) != null) {
+        throw refused;
+      }
+      throw new IllegalStateException("Kafka Streams failed to start: " + f);
     }
+  }
+
+  /** One sentence when Kafka refused Vigil's principal (authentication or ACL), else null. */
+  static String refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.AuthorizationException
+          || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        return "Kafka refused Vigil's principal ("
+            + t.getClass().getSimpleName()
+            + ": "
+            + t.getMessage()
+            + "); grant the ACLs listed in docs/security.md and restart.";
+      }
+    }
+    return null;
   }
 
   /** How many store changelog partitions are being restored now. */
