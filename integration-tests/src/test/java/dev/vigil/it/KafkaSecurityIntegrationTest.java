@@ -70,6 +70,7 @@ class KafkaSecurityIntegrationTest {
             .setNumBrokerNodes(1)
             .setNumControllerNodes(1)
             .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+            .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
             .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
             .build();
     KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
