@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -13,14 +14,24 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,9 +45,15 @@ public final class SetSigner {
 
   private final RSAKey key;
   private final RSASSASigner signer;
+  private final List<RSAKey> previous;
 
   private SetSigner(RSAKey key) {
+    this(key, List.of());
+  }
+
+  private SetSigner(RSAKey key, List<RSAKey> previous) {
     this.key = key;
+    this.previous = List.copyOf(previous);
     try {
       this.signer = new RSASSASigner(key);
     } catch (JOSEException e) {
@@ -112,6 +129,138 @@ public final class SetSigner {
     }
   }
 
+  /**
+   * A signer with the RSA private key of a PEM (PKCS#8 {@code PRIVATE KEY}) or JWK file, e.g. a
+   * mounted secret; the key id is the RFC 7638 thumbprint, so every instance with the same file
+   * publishes the same {@code kid}.
+   *
+   * @throws IllegalArgumentException with one sentence if the file holds no RSA private key
+   */
+  public static SetSigner fromKeyFile(Path file) {
+    RSAKey key = readKeyFile(file);
+    if (!key.isPrivate()) {
+      throw new IllegalArgumentException("The key file " + file + " holds no RSA private key.");
+    }
+    return new SetSigner(key);
+  }
+
+  /**
+   * The public RSA key of a PEM ({@code PUBLIC KEY} or PKCS#8 {@code PRIVATE KEY}) or JWK file,
+   * with its thumbprint as key id.
+   *
+   * @throws IllegalArgumentException with one sentence if the file holds no RSA key
+   */
+  public static RSAKey readKeyFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read the key file " + file + ".", e);
+    }
+    try {
+      RSAKey.Builder builder;
+      if (text.startsWith("{")) {
+        builder = new RSAKey.Builder(RSAKey.parse(text));
+      } else if (text.contains("-----BEGIN PRIVATE KEY-----")) {
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        RSAPrivateCrtKey priv =
+            (RSAPrivateCrtKey)
+                rsa.generatePrivate(new PKCS8EncodedKeySpec(pem(text, "PRIVATE KEY")));
+        RSAPublicKey pub =
+            (RSAPublicKey)
+                rsa.generatePublic(
+                    new RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent()));
+        builder = new RSAKey.Builder(pub).privateKey(priv);
+      } else if (text.contains("-----BEGIN PUBLIC KEY-----")) {
+        builder =
+            new RSAKey.Builder(
+                (RSAPublicKey)
+                    KeyFactory.getInstance("RSA")
+                        .generatePublic(new X509EncodedKeySpec(pem(text, "PUBLIC KEY"))));
+      } else {
+        throw new IllegalArgumentException(
+            "The key file " + file + " is neither a JWK nor a PEM PRIVATE KEY or PUBLIC KEY.");
+      }
+      return builder
+          .keyUse(KeyUse.SIGNATURE)
+          .algorithm(JWSAlgorithm.RS256)
+          .keyIDFromThumbprint()
+          .build();
+    } catch (ParseException
+        | GeneralSecurityException
+        | JOSEException
+        | ClassCastException
+        | IllegalStateException e) {
+      throw new IllegalArgumentException(
+          "The key file " + file + " holds no usable RSA key: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] pem(String text, String type) {
+    String begin = "-----BEGIN " + type + "-----";
+    String end = "-----END " + type + "-----";
+    int from = text.indexOf(begin) + begin.length();
+    int to = text.indexOf(end, from);
+    if (to < 0) {
+      throw new IllegalStateException("no " + end + " line");
+    }
+    return Base64.getMimeDecoder().decode(text.substring(from, to));
+  }
+
+  /**
+   * The public keys of other entries of a PKCS12 keystore: earlier signing keys that stay in the
+   * JWKS during a rollover.
+   *
+   * @throws IllegalArgumentException with one sentence if an alias has no RSA certificate
+   */
+  public static List<RSAKey> publicKeysFromKeystore(
+      Path keystore, char[] password, List<String> aliases) {
+    KeyStore ks;
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "Cannot read the PKCS12 keystore " + keystore + ": " + e.getMessage(), e);
+    }
+    List<RSAKey> keys = new ArrayList<>();
+    for (String alias : aliases) {
+      try {
+        Certificate cert = ks.getCertificate(alias);
+        if (cert == null || !(cert.getPublicKey() instanceof RSAPublicKey rsaPublic)) {
+          throw new IllegalArgumentException(
+              "The keystore " + keystore + " has no RSA key entry named '" + alias + "'.");
+        }
+        keys.add(
+            new RSAKey.Builder(rsaPublic)
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.RS256)
+                .keyIDFromThumbprint()
+                .build());
+      } catch (GeneralSecurityException | JOSEException e) {
+        throw new IllegalArgumentException(
+            "Cannot read key '" + alias + "' from " + keystore + ": " + e.getMessage(), e);
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * The same signer, also publishing earlier keys (public part only) in its JWKS so that SETs
+   * signed before a rollover still verify; new SETs are signed with the current key only.
+   */
+  public SetSigner withPreviousKeys(List<RSAKey> earlier) {
+    List<RSAKey> keys = new ArrayList<>(previous);
+    for (RSAKey k : earlier) {
+      RSAKey pub = k.toPublicJWK();
+      if (!pub.getKeyID().equals(key.getKeyID())
+          && keys.stream().noneMatch(e -> e.getKeyID().equals(pub.getKeyID()))) {
+        keys.add(pub);
+      }
+    }
+    return new SetSigner(key, keys);
+  }
+
   /** The key id ({@code kid}) put in every SET header. */
   public String keyId() {
     return key.getKeyID();
@@ -132,7 +281,10 @@ public final class SetSigner {
 
   /** The public key set, for verifiers. */
   public JWKSet publicJwks() {
-    return new JWKSet(key.toPublicJWK());
+    List<JWK> keys = new ArrayList<>();
+    keys.add(key.toPublicJWK());
+    keys.addAll(previous);
+    return new JWKSet(keys);
   }
 
   /** The public key set as JSON, as served at {@code /.well-known/jwks.json}. */

@@ -54,7 +54,17 @@ class ApplicationHttpIntegrationTest {
   @TempDir Path stateDir;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  private static final String TOKEN = "it-static-token-0123456789";
+
   private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> anonymous(int port, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -72,6 +82,8 @@ class ApplicationHttpIntegrationTest {
             .with("state.dir", stateDir.toString(), "test")
             .with("commit.interval.ms", "100", "test")
             .with("http.port", "0", "test")
+            .with("http.auth.mode", "static-token", "test")
+            .with("http.auth.static.token", TOKEN, "test")
             .with("sets.issuer", "https://vigil.it", "test")
             .with("sets.audience", "https://proxy.it", "test")
             .with("replication.factor", "1", "test");
@@ -186,6 +198,10 @@ class ApplicationHttpIntegrationTest {
         assertThat(body.get("topContributions").get(0).get("detectorId").asText())
             .isEqualTo("login.impossible-travel");
         assertThat(get(port, "/subjects/nobody/risk").statusCode()).isEqualTo(404);
+        // And without credentials the risk API refuses, while liveness and the JWKS stay open
+        assertThat(anonymous(port, "/subjects/" + SUBJECT + "/risk").statusCode()).isEqualTo(401);
+        assertThat(anonymous(port, "/health").statusCode()).isEqualTo(200);
+        assertThat(anonymous(port, "/jwks").statusCode()).isEqualTo(200);
         assertThat(get(port, "/metrics").body()).contains("vigil_");
       }
     }

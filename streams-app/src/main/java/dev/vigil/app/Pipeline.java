@@ -15,13 +15,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,7 @@ public final class Pipeline implements AutoCloseable {
   private final GlobalDeadLetterWriter globalDeadLetters;
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final java.util.Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates the pipeline (not started).
@@ -66,12 +70,22 @@ public final class Pipeline implements AutoCloseable {
           LOG.info("Kafka Streams state {} -> {}", before, now);
           if (now == KafkaStreams.State.RUNNING) {
             running.countDown();
-          } else if (now == KafkaStreams.State.ERROR) {
+          } else if (now == KafkaStreams.State.ERROR
+              || now == KafkaStreams.State.PENDING_ERROR
+              || now == KafkaStreams.State.PENDING_SHUTDOWN) {
             running.countDown();
           }
         });
+    streams.setGlobalStateRestoreListener(new RestoreTracker());
     streams.setUncaughtExceptionHandler(
         e -> {
+          String refused = refusal(e);
+          if (refused != null) {
+            // A replaced thread would be refused again, forever: fail closed instead.
+            LOG.error(refused);
+            failure.set(new IllegalStateException(refused, e));
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
           LOG.error("A stream thread failed; replacing it: {}", e.toString(), e);
           failure.set(e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -133,8 +147,64 @@ public final class Pipeline implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while starting Kafka Streams.", e);
     }
-    if (streams.state() == KafkaStreams.State.ERROR) {
-      throw new IllegalStateException("Kafka Streams failed to start: " + failure.get());
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.ERROR
+        || state == KafkaStreams.State.PENDING_ERROR
+        || state == KafkaStreams.State.PENDING_SHUTDOWN
+        || state == KafkaStreams.State.NOT_RUNNING) {
+      Throwable f = failure.get();
+      if (f instanceof IllegalStateException refused && refusal(f) != null) {
+        throw refused;
+      }
+      throw new IllegalStateException("Kafka Streams failed to start: " + f);
+    }
+  }
+
+  /** One sentence when Kafka refused Vigil's principal (authentication or ACL), else null. */
+  static String refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.AuthorizationException
+          || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        return "Kafka refused Vigil's principal ("
+            + t.getClass().getSimpleName()
+            + ": "
+            + t.getMessage()
+            + "); grant the ACLs listed in docs/security.md and restart.";
+      }
+    }
+    return null;
+  }
+
+  /** How many store changelog partitions are being restored now. */
+  public int restoringPartitions() {
+    return restoring.size();
+  }
+
+  /** Whether the instance is RUNNING with every store restored: what readiness means. */
+  public boolean isReady() {
+    return streams.state() == KafkaStreams.State.RUNNING && restoring.isEmpty();
+  }
+
+  /** Tracks the changelog partitions whose restoration has started and not yet ended. */
+  private final class RestoreTracker implements StateRestoreListener {
+    @Override
+    public void onRestoreStart(
+        TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
+      restoring.add(partition);
+    }
+
+    @Override
+    public void onBatchRestored(
+        TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {}
+
+    @Override
+    public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
+      restoring.remove(partition);
+    }
+
+    @Override
+    public void onRestoreSuspended(TopicPartition partition, String storeName, long totalRestored) {
+      restoring.remove(partition);
     }
   }
 

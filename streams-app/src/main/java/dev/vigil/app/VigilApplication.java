@@ -4,6 +4,9 @@ import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.config.VigilConfigException;
 import dev.vigil.app.http.HttpApi;
+import dev.vigil.app.http.HttpRoutes;
+import dev.vigil.app.http.HttpSecurity;
+import dev.vigil.app.http.RiskForwarder;
 import dev.vigil.app.http.StreamsRiskQuery;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.ingest.Formats;
@@ -31,12 +34,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +66,7 @@ public final class VigilApplication implements AutoCloseable {
   private final PolicyHolder policy;
   private final Pipeline pipeline;
   private final SetIssuer sets;
+  private final List<Consumer<HttpRoutes>> httpExtensions = new ArrayList<>();
   private HttpApi http;
 
   /**
@@ -175,34 +181,63 @@ public final class VigilApplication implements AutoCloseable {
     SecurityEventTokens tokens =
         new SecurityEventTokens(config.get(Settings.SETS_ISSUER), audience);
     String path = config.get(Settings.SETS_KEYSTORE_PATH).strip();
+    String keyFile = config.get(Settings.SETS_KEY_PATH).strip();
+    if (!path.isEmpty() && !keyFile.isEmpty()) {
+      throw new VigilConfigException(
+          "Settings 'sets.keystore.path' and 'sets.key.path' both name a signing key; keep one.");
+    }
     SetSigner signer;
-    if (path.isEmpty()) {
-      signer = SetSigner.generate();
-      LOG.info(
-          "No sets.keystore.path: generated an RSA key for SETs, kid {} (it changes on restart).",
-          signer.keyId());
-    } else {
-      Path keystore = Path.of(path);
-      if (!Files.isReadable(keystore)) {
-        throw new VigilConfigException(
-            "Setting 'sets.keystore.path' names " + keystore + ", which cannot be read.");
-      }
-      try {
+    try {
+      if (!keyFile.isEmpty()) {
+        signer = SetSigner.fromKeyFile(readable(keyFile, "sets.key.path"));
+        LOG.info("Signing SETs with the key of {}, kid {}.", keyFile, signer.keyId());
+      } else if (!path.isEmpty()) {
+        Path keystore = readable(path, "sets.keystore.path");
+        char[] password = config.get(Settings.SETS_KEYSTORE_PASSWORD).toCharArray();
         signer =
-            SetSigner.fromKeystore(
-                keystore,
-                config.get(Settings.SETS_KEYSTORE_PASSWORD).toCharArray(),
-                config.get(Settings.SETS_KEY_ALIAS));
-      } catch (IllegalArgumentException e) {
-        throw new VigilConfigException(e.getMessage(), e);
+            SetSigner.fromKeystore(keystore, password, config.get(Settings.SETS_KEY_ALIAS))
+                .withPreviousKeys(
+                    SetSigner.publicKeysFromKeystore(
+                        keystore,
+                        password,
+                        list(config.get(Settings.SETS_KEYSTORE_PREVIOUS_ALIASES))));
+        LOG.info(
+            "Signing SETs with key '{}' of {}, kid {}.",
+            config.get(Settings.SETS_KEY_ALIAS),
+            keystore,
+            signer.keyId());
+      } else {
+        signer = SetSigner.generate();
+        LOG.info(
+            "No sets.keystore.path or sets.key.path: generated an RSA key for SETs, kid {} (it"
+                + " changes on restart and differs between instances).",
+            signer.keyId());
       }
-      LOG.info(
-          "Signing SETs with key '{}' of {}, kid {}.",
-          config.get(Settings.SETS_KEY_ALIAS),
-          keystore,
-          signer.keyId());
+      List<com.nimbusds.jose.jwk.RSAKey> previous = new ArrayList<>();
+      for (String file : list(config.get(Settings.SETS_KEY_PREVIOUS_PATHS))) {
+        previous.add(SetSigner.readKeyFile(readable(file, "sets.key.previous.paths")));
+      }
+      signer = signer.withPreviousKeys(previous);
+    } catch (IllegalArgumentException e) {
+      throw new VigilConfigException(e.getMessage(), e);
     }
     return new SetIssuer(tokens, signer);
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
+  }
+
+  private static Path readable(String path, String key) {
+    Path p = Path.of(path);
+    if (!Files.isReadable(p)) {
+      throw new VigilConfigException(
+          "Setting '" + key + "' names " + p + ", which cannot be read.");
+    }
+    return p;
   }
 
   /**
@@ -214,20 +249,43 @@ public final class VigilApplication implements AutoCloseable {
     if (port >= 0) {
       String server = config.kafkaProperties().get("application.server");
       HostInfo self = server == null ? null : HostInfo.buildFromEndpoint(server);
+      HttpSecurity security = HttpSecurity.from(config);
+      if (security.mode().equals(HttpSecurity.JWT) && !security.jwtConfigured()) {
+        LOG.warn(
+            "http.auth.mode is jwt but http.auth.jwt.issuer, .jwks.uri or .audience is not set:"
+                + " every HTTP endpoint but /health refuses callers.");
+      } else if (security.mode().equals(HttpSecurity.STATIC_TOKEN)
+          || security.mode().equals(HttpSecurity.NONE)) {
+        LOG.warn("http.auth.mode is {}: for development only.", security.mode());
+      }
       try {
-        http =
-            new HttpApi(
-                port,
-                () -> pipeline.streams().state(),
-                prometheus::scrape,
-                sets == null ? null : sets.signer().jwksJson(),
-                new StreamsRiskQuery(pipeline.streams(), self),
-                Clock.systemUTC());
+        HttpApi.Builder api =
+            HttpApi.builder()
+                .port(port)
+                .security(security)
+                .state(() -> pipeline.streams().state())
+                .restoring(pipeline::restoringPartitions)
+                .metrics(prometheus::scrape)
+                .jwks(() -> sets == null ? null : sets.signer().jwksJson())
+                .risk(new StreamsRiskQuery(pipeline.streams(), self))
+                .forwarder(new RiskForwarder(security.tls(), Duration.ofSeconds(5)))
+                .self(server)
+                .clock(Clock.systemUTC());
+        httpExtensions.forEach(api::extension);
+        http = api.start();
+      } catch (VigilConfigException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new IllegalStateException(
-            "The HTTP API could not listen on port " + port + "; set http.port to a free port.", e);
+            "The HTTP API could not listen on "
+                + security.bindAddress()
+                + ":"
+                + port
+                + "; set http.port to a free port.",
+            e);
       }
-      LOG.info("HTTP API on port {}.", http.port());
+      LOG.info(
+          "HTTP API on {}:{} (auth {}).", security.bindAddress(), http.port(), security.mode());
     }
     StartupProbe.awaitDependencies(
         config.clientProperties(),
@@ -239,6 +297,20 @@ public final class VigilApplication implements AutoCloseable {
       pipeline.streams().cleanUp();
     }
     pipeline.start(maxWait);
+  }
+
+  /**
+   * Adds routes to the HTTP API (e.g. the SSF transmitter's); call before {@link #start}. Routes
+   * are authenticated through {@link HttpRoutes#add} with a scope, or by calling {@link
+   * HttpRoutes#authorizer()} in the handler.
+   */
+  public void addHttpRoutes(Consumer<HttpRoutes> extension) {
+    httpExtensions.add(extension);
+  }
+
+  /** The HTTP API's served routes, path to methods; empty when it is off or not started. */
+  public Map<String, java.util.Set<String>> httpRoutes() {
+    return http == null ? Map.of() : http.routes();
   }
 
   /** The HTTP API's port, or -1 when it is off or not started. */

@@ -84,7 +84,9 @@ public final class VigilDemo {
               .with("state.dir", dataDir.resolve("state").toString(), "vigil demo")
               .with("application.id", "vigil-demo", "vigil demo")
               .with("commit.interval.ms", "200", "vigil demo")
-              .with("replication.factor", "1", "vigil demo");
+              .with("replication.factor", "1", "vigil demo")
+
+              .with("http.auth.mode", "none", "vigil demo");
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
         admin.createAll(topics, DEMO_PARTITIONS, (short) 1);

@@ -180,6 +180,129 @@ public final class Settings {
           "Port of the HTTP API; 0 picks a free one, -1 or disabled turns it off.",
           null);
 
+  /** Address the HTTP API listens on. */
+  public static final Setting<String> HTTP_BIND_ADDRESS =
+      Setting.string(
+          "http.bind.address",
+          "127.0.0.1",
+          "Address the HTTP API listens on; loopback unless set, 0.0.0.0 for all interfaces.",
+          null);
+
+  /** How HTTP callers authenticate. */
+  public static final Setting<String> HTTP_AUTH_MODE =
+      Setting.oneOf(
+          "http.auth.mode",
+          "jwt",
+          "How HTTP callers authenticate: jwt (OAuth 2.0 bearer JWT), mtls (client certificate),"
+              + " static-token (development only) or none (vigil demo and tests only).",
+          null,
+          "jwt",
+          "mtls",
+          "static-token",
+          "none");
+
+  /** The {@code iss} accepted in bearer JWTs. */
+  public static final Setting<String> HTTP_AUTH_JWT_ISSUER =
+      Setting.matching(
+          "http.auth.jwt.issuer",
+          "",
+          Pattern.compile("\\S*"),
+          "a URI without spaces, or empty",
+          "Issuer (iss) that bearer JWTs must carry; required with http.auth.mode=jwt.",
+          null);
+
+  /** Where the issuer's public keys are. */
+  public static final Setting<String> HTTP_AUTH_JWT_JWKS_URI =
+      Setting.matching(
+          "http.auth.jwt.jwks.uri",
+          "",
+          Pattern.compile("((https?|file):\\S+)?"),
+          "an https://, http:// or file: URI, or empty",
+          "JWK set of the token issuer, fetched over HTTP(S) and cached, or read from a file: URI.",
+          null);
+
+  /** The {@code aud} required in bearer JWTs. */
+  public static final Setting<String> HTTP_AUTH_JWT_AUDIENCE =
+      Setting.matching(
+          "http.auth.jwt.audience",
+          "",
+          Pattern.compile("\\S*"),
+          "a URI or name without spaces, or empty",
+          "Audience (aud) that bearer JWTs must contain; required with http.auth.mode=jwt.",
+          null);
+
+  /** The development-only static bearer token. */
+  public static final Setting<String> HTTP_AUTH_STATIC_TOKEN =
+      Setting.matching(
+          "http.auth.static.token",
+          "",
+          Pattern.compile("(\\S{16,})?"),
+          "at least 16 characters without spaces, or empty",
+          "Bearer token accepted with http.auth.mode=static-token (development only).",
+          null);
+
+  /** Client certificate subjects allowed with mTLS. */
+  public static final Setting<String> HTTP_AUTH_MTLS_ALLOWED_SUBJECTS =
+      Setting.matching(
+          "http.auth.mtls.allowed.subjects",
+          "",
+          Pattern.compile(".*"),
+          "distinguished names separated by ';', or empty",
+          "Client certificate subjects (RFC 2253 DNs, ';'-separated) allowed with"
+              + " http.auth.mode=mtls.",
+          null);
+
+  /** Endpoints that answer without authentication, besides /health. */
+  public static final Setting<String> HTTP_AUTH_OPEN_ENDPOINTS =
+      Setting.matching(
+          "http.auth.open.endpoints",
+          "jwks",
+          Pattern.compile("((ready|metrics|jwks)(\\s*,\\s*(ready|metrics|jwks))*)?"),
+          "a comma-separated subset of ready, metrics, jwks, or empty",
+          "Endpoints besides /health that answer without authentication (the JWKS holds only"
+              + " public keys).",
+          null);
+
+  /** PKCS12 keystore of the HTTP API's TLS certificate. */
+  public static final Setting<String> HTTP_TLS_KEYSTORE_PATH =
+      Setting.matching(
+          "http.tls.keystore.path",
+          "",
+          Pattern.compile(".*"),
+          "a file path, or empty",
+          "PKCS12 keystore with the HTTP API's TLS certificate; empty serves plain HTTP.",
+          null);
+
+  /** Password of the TLS keystore. */
+  public static final Setting<String> HTTP_TLS_KEYSTORE_PASSWORD =
+      Setting.matching(
+          "http.tls.keystore.password",
+          "",
+          Pattern.compile(".*"),
+          "any text",
+          "Password of the HTTP TLS keystore and its key.",
+          null);
+
+  /** PKCS12 truststore of the client certificate issuers (mTLS). */
+  public static final Setting<String> HTTP_TLS_TRUSTSTORE_PATH =
+      Setting.matching(
+          "http.tls.truststore.path",
+          "",
+          Pattern.compile(".*"),
+          "a file path, or empty",
+          "PKCS12 truststore of the CAs whose client certificates are accepted (mTLS).",
+          null);
+
+  /** Password of the TLS truststore. */
+  public static final Setting<String> HTTP_TLS_TRUSTSTORE_PASSWORD =
+      Setting.matching(
+          "http.tls.truststore.password",
+          "",
+          Pattern.compile(".*"),
+          "any text",
+          "Password of the HTTP TLS truststore.",
+          null);
+
   /** Whether decisions are also published as signed CAEP SETs. */
   public static final Setting<Boolean> SETS_ENABLED =
       Setting.bool(
@@ -229,6 +352,39 @@ public final class Settings {
   public static final Setting<String> SETS_KEY_ALIAS =
       Setting.string(
           "sets.key.alias", "vigil-sets", "Alias of the SET signing key in the keystore.", null);
+
+  /** Aliases of earlier signing keys in the keystore, still published during a rollover. */
+  public static final Setting<String> SETS_KEYSTORE_PREVIOUS_ALIASES =
+      Setting.matching(
+          "sets.keystore.previous.aliases",
+          "",
+          Pattern.compile("([^\\s,]+(\\s*,\\s*[^\\s,]+)*)?"),
+          "a comma-separated list of aliases, or empty",
+          "Keystore aliases of earlier SET keys whose public keys stay in the JWKS during a"
+              + " rollover.",
+          null);
+
+  /** A PEM or JWK file with the SET signing key (instead of a keystore). */
+  public static final Setting<String> SETS_KEY_PATH =
+      Setting.matching(
+          "sets.key.path",
+          "",
+          Pattern.compile(".*"),
+          "a file path, or empty",
+          "PEM (PKCS#8) or JWK file with the RSA private key that signs SETs, e.g. a mounted"
+              + " secret; an alternative to sets.keystore.path.",
+          null);
+
+  /** PEM or JWK files of earlier signing keys, still published during a rollover. */
+  public static final Setting<String> SETS_KEY_PREVIOUS_PATHS =
+      Setting.matching(
+          "sets.key.previous.paths",
+          "",
+          Pattern.compile("([^,]+(,[^,]+)*)?"),
+          "a comma-separated list of file paths, or empty",
+          "PEM or JWK files of earlier SET keys whose public keys stay in the JWKS during a"
+              + " rollover.",
+          null);
 
   /** Largest record Vigil accepts or produces. */
   public static final Setting<Integer> MAX_RECORD_BYTES =
@@ -345,7 +501,22 @@ public final class Settings {
         TIMESTAMP_MAX_FUTURE_SKEW,
         TIMESTAMP_MAX_AGE,
         DLQ_MAX_VALUE_BYTES,
-        STARTUP_MAX_WAIT);
+        STARTUP_MAX_WAIT,
+        HTTP_BIND_ADDRESS,
+        HTTP_AUTH_MODE,
+        HTTP_AUTH_JWT_ISSUER,
+        HTTP_AUTH_JWT_JWKS_URI,
+        HTTP_AUTH_JWT_AUDIENCE,
+        HTTP_AUTH_STATIC_TOKEN,
+        HTTP_AUTH_MTLS_ALLOWED_SUBJECTS,
+        HTTP_AUTH_OPEN_ENDPOINTS,
+        HTTP_TLS_KEYSTORE_PATH,
+        HTTP_TLS_KEYSTORE_PASSWORD,
+        HTTP_TLS_TRUSTSTORE_PATH,
+        HTTP_TLS_TRUSTSTORE_PASSWORD,
+        SETS_KEYSTORE_PREVIOUS_ALIASES,
+        SETS_KEY_PATH,
+        SETS_KEY_PREVIOUS_PATHS);
   }
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();

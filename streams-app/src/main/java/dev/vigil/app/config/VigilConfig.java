@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,11 +119,11 @@ public final class VigilConfig {
             "Setting '"
                 + r.key()
                 + "' is given two different values, '"
-                + earlier.value()
+                + shown(r.key(), earlier.value())
                 + "' "
                 + earlier.origin().where()
                 + " and '"
-                + e.value()
+                + shown(r.key(), e.value())
                 + "' "
                 + e.origin().where()
                 + "; keep one.");
@@ -185,7 +186,7 @@ public final class VigilConfig {
               + " must be "
               + setting.allowed()
               + ", not '"
-              + e.value()
+              + shown(setting.key(), e.value())
               + "'.");
     }
   }
@@ -378,7 +379,31 @@ public final class VigilConfig {
 
   /** Secrets are never printed. */
   private static Object shown(String key, Object value) {
-    return key.contains("password") && !String.valueOf(value).isEmpty() ? "******" : value;
+    return isSecret(key) && !String.valueOf(value).isEmpty() ? "******" : value;
+  }
+
+  /**
+   * Whether a Vigil key or Kafka property holds a secret: a password, a JAAS configuration (which
+   * carries SASL passwords), a client secret, a token, or a PEM private key; or any property Kafka
+   * itself declares as a password.
+   */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    if (k.contains("password")
+        || k.contains("secret")
+        || k.contains("jaas")
+        || k.contains("token")
+        || k.endsWith("ssl.keystore.key")
+        || k.endsWith("credentials")
+        || k.contains("user.info")) {
+      return true;
+    }
+    String property = k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k;
+    ConfigDef.ConfigKey declared = StreamsConfig.configDef().configKeys().get(property);
+    if (declared == null) {
+      declared = ProducerConfig.configDef().configKeys().get(property);
+    }
+    return declared != null && declared.type == ConfigDef.Type.PASSWORD;
   }
 
   @Override
@@ -445,7 +470,8 @@ public final class VigilConfig {
       }
       String key = assignment.substring(0, eq).trim();
       String value = assignment.substring(eq + 1).trim();
-      flags.add(new Entry(key, value, new Origin(Layer.FLAG, "in --set " + assignment)));
+      String shown = isSecret(key) ? key + "=******" : assignment;
+      flags.add(new Entry(key, value, new Origin(Layer.FLAG, "in --set " + shown)));
       return this;
     }
 
@@ -458,7 +484,8 @@ public final class VigilConfig {
      */
     public Loader flag(String key, String value, String flag) {
       if (value != null) {
-        flags.add(new Entry(key, value, new Origin(Layer.FLAG, "in " + flag + " " + value)));
+        String shown = isSecret(key) ? "******" : value;
+        flags.add(new Entry(key, value, new Origin(Layer.FLAG, "in " + flag + " " + shown)));
       }
       return this;
     }

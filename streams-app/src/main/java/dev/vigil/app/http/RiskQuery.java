@@ -10,11 +10,19 @@ public interface RiskQuery {
   sealed interface Answer {}
 
   /**
-   * This instance hosts the subject.
+   * This instance has the subject's state.
    *
    * @param state the subject's risk state
+   * @param stale true when read from a standby replica or while Kafka Streams rebalances or
+   *     restores, so it may lag the active copy
    */
-  record Local(SubjectRiskState state) implements Answer {}
+  record Local(SubjectRiskState state, boolean stale) implements Answer {
+
+    /** An up-to-date answer from the active copy. */
+    public Local(SubjectRiskState state) {
+      this(state, false);
+    }
+  }
 
   /**
    * Another instance hosts the subject.
@@ -35,4 +43,12 @@ public interface RiskQuery {
 
   /** Looks a subject up. */
   Answer find(String subjectId);
+
+  /**
+   * Looks a subject up in whatever copy this instance holds (active, standby or restoring), for
+   * when the owner cannot be asked. Never {@link Remote}.
+   */
+  default Answer findLocalCopy(String subjectId) {
+    return new Unavailable("No local copy of subject '" + subjectId + "' can be read here.");
+  }
 }

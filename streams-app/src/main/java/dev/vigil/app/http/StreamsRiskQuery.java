@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Interactive query of the subject risk store: asks Kafka Streams which instance hosts the key,
  * reads it locally when that is this instance (or when instances do not advertise an {@code
- * application.server}), and names the other instance otherwise.
+ * application.server}), and names the other instance otherwise. When the active copy cannot be read
+ * (rebalance, restore) it falls back to a standby or restoring copy, marked stale.
  */
 public final class StreamsRiskQuery implements RiskQuery {
 
@@ -33,23 +34,62 @@ public final class StreamsRiskQuery implements RiskQuery {
 
   @Override
   public Answer find(String subjectId) {
+    KeyQueryMetadata where;
     try {
-      KeyQueryMetadata where =
+      where =
           streams.queryMetadataForKey(
               StoreNames.SUBJECT_RISK, subjectId, Serdes.String().serializer());
-      if (self != null
-          && where != null
-          && !KeyQueryMetadata.NOT_AVAILABLE.equals(where)
-          && !where.activeHost().equals(self)
-          && !where.activeHost().equals(HostInfo.unavailable())) {
-        return new Remote(where.activeHost().host() + ":" + where.activeHost().port());
+    } catch (IllegalStateException e) {
+      return findLocalCopy(subjectId);
+    }
+    boolean known =
+        where != null
+            && !KeyQueryMetadata.NOT_AVAILABLE.equals(where)
+            && !where.activeHost().equals(HostInfo.unavailable());
+    if (self != null && known && !where.activeHost().equals(self)) {
+      return new Remote(where.activeHost().host() + ":" + where.activeHost().port());
+    }
+    if (self != null && !known) {
+      // Metadata is rebuilding (rebalance): only a local copy, marked stale, can answer.
+      return findLocalCopy(subjectId);
+    }
+    try {
+      StoreQueryParameters<ReadOnlyKeyValueStore<String, SubjectRiskState>> params =
+          StoreQueryParameters.fromNameAndType(
+              StoreNames.SUBJECT_RISK,
+              QueryableStoreTypes.<String, SubjectRiskState>keyValueStore());
+      if (known) {
+        params = params.withPartition(where.partition());
       }
-      ReadOnlyKeyValueStore<String, SubjectRiskState> store =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                  StoreNames.SUBJECT_RISK, QueryableStoreTypes.keyValueStore()));
-      SubjectRiskState state = store.get(subjectId);
-      return state == null ? new Unknown() : new Local(state);
+      SubjectRiskState state = streams.store(params).get(subjectId);
+      boolean stale = streams.state() != KafkaStreams.State.RUNNING;
+      return state == null ? new Unknown() : new Local(state, stale);
+    } catch (InvalidStateStoreException e) {
+      return findLocalCopy(subjectId);
+    }
+  }
+
+  @Override
+  public Answer findLocalCopy(String subjectId) {
+    try {
+      SubjectRiskState state =
+          streams
+              .store(
+                  StoreQueryParameters.fromNameAndType(
+                          StoreNames.SUBJECT_RISK,
+                          QueryableStoreTypes.<String, SubjectRiskState>keyValueStore())
+                      .enableStaleStores())
+              .get(subjectId);
+      if (state != null) {
+        return new Local(state, true);
+      }
+      return new Unavailable(
+          "Subject '"
+              + subjectId
+              + "' is not in this instance's copy and its owner cannot be asked while Kafka"
+              + " Streams is "
+              + streams.state()
+              + ".");
     } catch (InvalidStateStoreException e) {
       return new Unavailable(
           "The risk store cannot be queried while Kafka Streams is " + streams.state() + ".");

@@ -281,4 +281,34 @@ class VigilConfigTest {
   private Path write(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content);
   }
+
+  @Test
+  void shouldMaskKafkaSecretsAndHttpTokensInTheDescription() {
+    // Given SASL, TLS and HTTP secrets from several layers
+    VigilConfig config =
+        VigilConfig.loader()
+            .environment(
+                Map.of(
+                    "KAFKA_SASL_JAAS_CONFIG",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"vigil\" password=\"s3cret-pw\";",
+                    "KAFKA_SSL_KEY_PASSWORD",
+                    "key-pw-123",
+                    "KAFKA_SASL_MECHANISM",
+                    "SCRAM-SHA-512"))
+            .set("kafka.sasl.oauthbearer.client.credentials.client.secret=oauth-secret-1")
+            .set("http.auth.static.token=dev-token-0123456789")
+            .set("sets.keystore.password=keystore-pw")
+            .load();
+
+    // When it is described (vigil config)
+    String described = String.join("\n", config.describe());
+
+    // Then no secret appears, but the non-secret settings do
+    assertThat(described)
+        .doesNotContain("s3cret-pw", "key-pw-123", "oauth-secret-1", "dev-token-0123456789")
+        .doesNotContain("keystore-pw")
+        .contains("kafka.sasl.jaas.config = ******")
+        .contains("kafka.sasl.mechanism = SCRAM-SHA-512");
+  }
 }
