@@ -10,7 +10,7 @@ import dev.vigil.app.topics.AclSet;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;

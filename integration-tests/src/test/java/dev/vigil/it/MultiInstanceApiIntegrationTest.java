@@ -10,7 +10,7 @@ import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topics;
 import java.net.ServerSocket;
 import java.net.URI;

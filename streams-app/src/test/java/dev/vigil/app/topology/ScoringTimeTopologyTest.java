@@ -28,23 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ScoringTimeTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
-  private static InProcessSchemaRegistry registry;
 
   @TempDir Path stateDir;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = InProcessSchemaRegistry.start(0);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
+  private TopologyFixture fixture(String dir) {
+    return TopologyFixture.builder(stateDir.resolve(dir), T0)
+        // Tests stamp events ahead of the driver's wall clock, which only moves when told.
+        .set("timestamp.max.future.skew", "365d")
+        .build();
   }
 
   @Test
   void shouldRevokeEachNewSessionOnceWhileTheLevelStillRevokes() {
-    try (TopologyFixture vigil = new TopologyFixture(registry, stateDir.resolve("a"), T0)) {
+    try (TopologyFixture vigil = fixture("a")) {
       var logins = vigil.input(vigil.topics.login());
       TestOutputTopic<String, EnforcementCommand> commands = vigil.output(vigil.topics.commands());
       // Given carol's account taken over from Sydney: her sessions are revoked at the level change
@@ -85,7 +81,7 @@ class ScoringTimeTopologyTest {
 
   @Test
   void shouldNotRevokeANewSessionOnceRiskHasFallen() {
-    try (TopologyFixture vigil = new TopologyFixture(registry, stateDir.resolve("b"), T0)) {
+    try (TopologyFixture vigil = fixture("b")) {
       var logins = vigil.input(vigil.topics.login());
       TestOutputTopic<String, EnforcementCommand> commands = vigil.output(vigil.topics.commands());
       // Given carol was revoked, then a day passed and access was restored
@@ -128,7 +124,7 @@ class ScoringTimeTopologyTest {
 
     // When it is scored live (the wall clock follows the events, ticking in between)
     Run live;
-    try (TopologyFixture vigil = new TopologyFixture(registry, stateDir.resolve("live"), T0)) {
+    try (TopologyFixture vigil = fixture("live")) {
       live = new Run(vigil);
       Instant wall = T0;
       for (RiskFinding f : history) {
@@ -146,7 +142,9 @@ class ScoringTimeTopologyTest {
     Run replay;
     Instant tenDaysLater = T0.plus(Duration.ofDays(10));
     try (TopologyFixture vigil =
-        new TopologyFixture(registry, stateDir.resolve("replay"), tenDaysLater)) {
+        TopologyFixture.builder(stateDir.resolve("replay"), tenDaysLater)
+            .set("timestamp.max.future.skew", "365d")
+            .build()) {
       replay = new Run(vigil);
       for (RiskFinding f : history) {
         replay.findings.pipeInput(f.getSubjectId(), f, f.getTimestamp());
@@ -167,7 +165,7 @@ class ScoringTimeTopologyTest {
 
   @Test
   void shouldScoreAFutureStampedFindingNoLaterThanTheWallClockPlusSkew() {
-    try (TopologyFixture vigil = new TopologyFixture(registry, stateDir.resolve("f"), T0)) {
+    try (TopologyFixture vigil = fixture("f")) {
       Run run = new Run(vigil);
       // Given a finding stamped two days ahead of the wall clock (a producer's clock is wrong)
       Instant future = T0.plus(Duration.ofDays(2));
