@@ -6,6 +6,8 @@ import dev.vigil.app.config.VigilConfigException;
 import dev.vigil.app.http.HttpApi;
 import dev.vigil.app.http.StreamsRiskQuery;
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.app.ssf.Ssf;
+import dev.vigil.app.ssf.SsfAuthorizer;
 import dev.vigil.app.topology.PolicyHolder;
 import dev.vigil.app.topology.TopologyDependencies;
 import dev.vigil.app.topology.VigilTopology;
@@ -20,16 +22,19 @@ import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
+import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +60,8 @@ public final class VigilApplication implements AutoCloseable {
   private final Pipeline pipeline;
   private final SetIssuer sets;
   private HttpApi http;
+  private Ssf ssf;
+  private SsfAuthorizer ssfAuthorizer;
 
   /**
    * Assembles the application (not started).
@@ -152,6 +159,11 @@ public final class VigilApplication implements AutoCloseable {
     if (port >= 0) {
       String server = config.kafkaProperties().get("application.server");
       HostInfo self = server == null ? null : HostInfo.buildFromEndpoint(server);
+      List<Consumer<Javalin>> routes = new ArrayList<>();
+      if (sets != null && config.get(Settings.SSF_ENABLED)) {
+        ssf = Ssf.start(config, topics, sets.signer(), ssfAuthorizer);
+        routes.add(ssf.routes());
+      }
       try {
         http =
             new HttpApi(
@@ -160,7 +172,8 @@ public final class VigilApplication implements AutoCloseable {
                 prometheus::scrape,
                 sets == null ? null : sets.signer().jwksJson(),
                 new StreamsRiskQuery(pipeline.streams(), self),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                routes);
       } catch (RuntimeException e) {
         throw new IllegalStateException(
             "The HTTP API could not listen on port " + port + "; set http.port to a free port.", e);
@@ -168,6 +181,19 @@ public final class VigilApplication implements AutoCloseable {
       LOG.info("HTTP API on port {}.", http.port());
     }
     pipeline.start(maxWait);
+  }
+
+  /**
+   * Sets who may manage SSF streams (scopes {@code ssf.read}, {@code ssf.manage}); call before
+   * {@link #start}. Without one, {@code ssf.dev.token} is used if set, else management is refused.
+   */
+  public void useSsfAuthorizer(SsfAuthorizer authorizer) {
+    this.ssfAuthorizer = authorizer;
+  }
+
+  /** The SSF services, or null when SSF is off or not started. */
+  public Ssf ssf() {
+    return ssf;
   }
 
   /** The HTTP API's port, or -1 when it is off or not started. */
@@ -209,6 +235,9 @@ public final class VigilApplication implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (ssf != null) {
+      ssf.close();
     }
     pipeline.close(config.shutdownTimeout());
     prometheus.close();

@@ -52,6 +52,8 @@ public final class Topics {
   private final Topic<String, String> sets;
   private final Topic<String, EnforcementCommand> audit;
   private final Topic<byte[], byte[]> deadLetters;
+  private final Topic<String, String> ssfStreams;
+  private final Topic<String, String> ssfPositions;
 
   private Topics(String prefix, AvroSerdeFactory avro) {
     this.prefix = prefix;
@@ -105,6 +107,8 @@ public final class Topics {
         new Topic<>(
             name("enforcement.audit"), key, avro.valueSerde(EnforcementCommand.class), output());
     deadLetters = new Topic<>(name("dlq"), Serdes.ByteArray(), Serdes.ByteArray(), output());
+    ssfStreams = new Topic<>(name("ssf.streams"), key, Serdes.String(), TopicSpec.table());
+    ssfPositions = new Topic<>(name("ssf.positions"), key, Serdes.String(), TopicSpec.table());
   }
 
   /**
@@ -227,6 +231,16 @@ public final class Topics {
     return deadLetters;
   }
 
+  /** SSF stream configurations as JSON (compacted), keyed by stream id; a tombstone deletes. */
+  public Topic<String, String> ssfStreams() {
+    return ssfStreams;
+  }
+
+  /** SSF poll-delivery positions as JSON (compacted), keyed by stream id. */
+  public Topic<String, String> ssfPositions() {
+    return ssfPositions;
+  }
+
   /** Every topic, inputs first. */
   public List<Topic<?, ?>> all() {
     return List.of(
@@ -246,6 +260,8 @@ public final class Topics {
         commands,
         sets,
         audit,
-        deadLetters);
+        deadLetters,
+        ssfStreams,
+        ssfPositions);
   }
 }

@@ -220,6 +220,117 @@ public final class Settings {
           "10s",
           "How often risk decays and de-escalates for subjects that receive no signal.");
 
+  /** Whether the OpenID SSF 1.0 transmitter and receiver endpoints are served. */
+  public static final Setting<Boolean> SSF_ENABLED =
+      Setting.bool(
+          "ssf.enabled",
+          true,
+          "Serve the OpenID SSF 1.0 transmitter (metadata, streams, push and poll) and receiver.");
+
+  /** Base URL put in the SSF metadata; empty derives it from each request's Host. */
+  public static final Setting<String> SSF_BASE_URL =
+      Setting.matching(
+          "ssf.base.url",
+          "",
+          Pattern.compile("(https?://[^\\s/]+(/\\S*)?)?"),
+          "an http:// or https:// URL, or empty",
+          "Public base URL of this API for the SSF metadata; empty uses the request's Host.",
+          null);
+
+  /** Whether streams get every subject (ALL) or only the subjects they add (NONE). */
+  public static final Setting<String> SSF_DEFAULT_SUBJECTS =
+      Setting.oneOf(
+          "ssf.default.subjects",
+          "ALL",
+          "SSF default_subjects: ALL sends every subject a stream has not removed, NONE only added ones.",
+          null,
+          "ALL",
+          "NONE");
+
+  /** Push attempts after the first before a stream is paused. */
+  public static final Setting<Integer> SSF_PUSH_MAX_RETRIES =
+      Setting.integer(
+          "ssf.push.max.retries",
+          8,
+          0,
+          100,
+          "Push retries per SET (exponential back-off) before the transmitter pauses the stream.",
+          null);
+
+  /** First push retry delay; doubles per retry. */
+  public static final Setting<Integer> SSF_PUSH_BACKOFF_MS =
+      Setting.integer(
+          "ssf.push.backoff.ms",
+          200,
+          1,
+          60_000,
+          "First push retry delay in milliseconds; it doubles per retry up to 30 seconds.",
+          null);
+
+  /**
+   * A static bearer token granting ssf.read and ssf.manage, for development only; empty refuses
+   * every SSF management call unless an authorizer is installed.
+   */
+  public static final Setting<String> SSF_DEV_TOKEN =
+      Setting.matching(
+          "ssf.dev.token",
+          "",
+          Pattern.compile("[A-Za-z0-9._~+/=-]*"),
+          "a bearer token (letters, digits, ._~+/=-), or empty",
+          "Development-only static bearer token with scopes ssf.read and ssf.manage.",
+          null);
+
+  /** Identity providers whose SETs the receiver accepts: issuer|jwks_uri pairs. */
+  public static final Setting<String> SSF_RECEIVER_ISSUERS =
+      Setting.matching(
+          "ssf.receiver.issuers",
+          "",
+          Pattern.compile(
+              "([^\\s|,]+\\|https?://[^\\s|,]+(,\\s*[^\\s|,]+\\|https?://[^\\s|,]+)*)?"),
+          "comma-separated issuer|jwks_uri pairs, or empty",
+          "Transmitters whose SETs become external signals, as issuer|jwks_uri pairs.",
+          null);
+
+  /** The audience SETs sent to Vigil must name; empty uses sets.issuer. */
+  public static final Setting<String> SSF_RECEIVER_AUDIENCE =
+      Setting.matching(
+          "ssf.receiver.audience",
+          "",
+          Pattern.compile("\\S*"),
+          "a URI without spaces, or empty",
+          "Audience SETs pushed or polled to Vigil must contain; empty means sets.issuer.",
+          null);
+
+  /** Bearer token transmitters must send when pushing to Vigil's receiver; empty for none. */
+  public static final Setting<String> SSF_RECEIVER_PUSH_TOKEN =
+      Setting.matching(
+          "ssf.receiver.push.token",
+          "",
+          Pattern.compile("[A-Za-z0-9._~+/=-]*"),
+          "a bearer token (letters, digits, ._~+/=-), or empty",
+          "Bearer token a transmitter must present to push SETs to Vigil; empty accepts any.",
+          null);
+
+  /** A transmitter poll endpoint Vigil polls as a receiver (RFC 8936); empty for none. */
+  public static final Setting<String> SSF_RECEIVER_POLL_URL =
+      Setting.matching(
+          "ssf.receiver.poll.url",
+          "",
+          Pattern.compile("(https?://\\S+)?"),
+          "an http:// or https:// URL, or empty",
+          "Poll endpoint of another transmitter whose SETs Vigil fetches (RFC 8936); empty for none.",
+          null);
+
+  /** Bearer token for the poll endpoint. */
+  public static final Setting<String> SSF_RECEIVER_POLL_TOKEN =
+      Setting.matching(
+          "ssf.receiver.poll.token",
+          "",
+          Pattern.compile("[A-Za-z0-9._~+/=-]*"),
+          "a bearer token (letters, digits, ._~+/=-), or empty",
+          "Bearer token Vigil sends to ssf.receiver.poll.url.",
+          null);
+
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -243,7 +354,18 @@ public final class Settings {
           COMMIT_INTERVAL_MS,
           SHUTDOWN_TIMEOUT_MS,
           STATE_CLEANUP_ON_START,
-          DECAY_INTERVAL);
+          DECAY_INTERVAL,
+          SSF_ENABLED,
+          SSF_BASE_URL,
+          SSF_DEFAULT_SUBJECTS,
+          SSF_PUSH_MAX_RETRIES,
+          SSF_PUSH_BACKOFF_MS,
+          SSF_DEV_TOKEN,
+          SSF_RECEIVER_ISSUERS,
+          SSF_RECEIVER_AUDIENCE,
+          SSF_RECEIVER_PUSH_TOKEN,
+          SSF_RECEIVER_POLL_URL,
+          SSF_RECEIVER_POLL_TOKEN);
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
   private static final Map<String, Setting<?>> BY_KAFKA_ALIAS = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -45,6 +46,28 @@ public final class HttpApi implements AutoCloseable {
       String jwks,
       RiskQuery risk,
       Clock clock) {
+    this(port, state, metrics, jwks, risk, clock, List.of());
+  }
+
+  /**
+   * Creates and starts the API with more routes, e.g. the SSF transmitter's.
+   *
+   * @param port the port; 0 picks a free one
+   * @param state the Kafka Streams state
+   * @param metrics Prometheus text
+   * @param jwks the JWK set JSON, or null when SETs are off
+   * @param risk the risk lookup
+   * @param clock for the decayed contribution scores
+   * @param routes registrars called with the app before it starts
+   */
+  public HttpApi(
+      int port,
+      Supplier<KafkaStreams.State> state,
+      Supplier<String> metrics,
+      String jwks,
+      RiskQuery risk,
+      Clock clock,
+      List<Consumer<Javalin>> routes) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(risk, "risk");
@@ -75,6 +98,7 @@ public final class HttpApi implements AutoCloseable {
           });
     }
     app.get("/subjects/<id>/risk", ctx -> risk(ctx, risk, clock));
+    routes.forEach(r -> r.accept(app));
     app.start(port);
   }
 
