@@ -241,11 +241,12 @@ public final class Settings {
   public static final Setting<String> SSF_DEFAULT_SUBJECTS =
       Setting.oneOf(
           "ssf.default.subjects",
-          "ALL",
-          "SSF default_subjects: ALL sends every subject a stream has not removed, NONE only added ones.",
+          "all",
+          "SSF default_subjects: all sends every subject a stream has not removed, none only added"
+              + " ones.",
           null,
-          "ALL",
-          "NONE");
+          "all",
+          "none");
 
   /** Push attempts after the first before a stream is paused. */
   public static final Setting<Integer> SSF_PUSH_MAX_RETRIES =

@@ -54,7 +54,7 @@ public final class Ssf implements AutoCloseable {
     log = new KafkaSetLog(client, topics.sets());
     SsfEvents events =
         new SsfEvents(
-            issuer, signer, clock, "ALL".equals(config.get(Settings.SSF_DEFAULT_SUBJECTS)));
+            issuer, signer, clock, "all".equals(config.get(Settings.SSF_DEFAULT_SUBJECTS)));
     PushDelivery delivery =
         new PushDelivery(
             http,
