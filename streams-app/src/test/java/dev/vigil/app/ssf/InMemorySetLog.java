@@ -1,0 +1,29 @@
+package dev.vigil.app.ssf;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A one-partition {@link SetLog} in memory: what the SETs topic would hold. */
+final class InMemorySetLog implements SetLog {
+
+  private final List<String> sets = new ArrayList<>();
+
+  synchronized void append(String set) {
+    sets.add(set);
+  }
+
+  @Override
+  public synchronized Batch read(Map<Integer, Long> from, long startMillis, int max) {
+    long next = from.getOrDefault(0, 0L);
+    List<Entry> out = new ArrayList<>();
+    while (next < sets.size() && out.size() < max) {
+      out.add(new Entry(0, next, sets.get((int) next)));
+      next++;
+    }
+    Map<Integer, Long> positions = new HashMap<>();
+    positions.put(0, next);
+    return new Batch(out, positions, next < sets.size());
+  }
+}
