@@ -117,7 +117,7 @@ public final class PushDelivery {
             Result.DROPPED,
             "The receiver refused SET " + jti + " as invalid_request: " + description);
       }
-      if (STREAM_ERRORS.contains(err) || status == 401 || status == 403) {
+      if ((err != null && STREAM_ERRORS.contains(err)) || status == 401 || status == 403) {
         return new Outcome(
             Result.FAILED,
             "The receiver refused the stream's SETs ("
