@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -40,25 +39,13 @@ public final class KafkaSetLog implements SetLog {
   }
 
   @Override
-  public synchronized Batch read(Map<Integer, Long> from, long startMillis, int max) {
-    Map<TopicPartition, Long> query = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      if (!from.containsKey(tp.partition())) {
-        query.put(tp, startMillis);
-      }
-    }
+  public synchronized Batch read(Map<Integer, Long> from, Map<Integer, Long> start, int max) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     Map<Integer, Long> next = new HashMap<>();
-    if (!query.isEmpty()) {
-      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-      for (TopicPartition tp : query.keySet()) {
-        OffsetAndTimestamp at = found.get(tp);
-        next.put(tp.partition(), at == null ? end.get(tp) : at.offset());
-      }
-    }
     for (TopicPartition tp : partitions) {
-      next.putIfAbsent(tp.partition(), from.get(tp.partition()));
-      consumer.seek(tp, next.get(tp.partition()));
+      int p = tp.partition();
+      next.put(p, from.containsKey(p) ? from.get(p) : start.getOrDefault(p, 0L));
+      consumer.seek(tp, next.get(p));
     }
     List<Entry> entries = new ArrayList<>();
     Map<Integer, Boolean> full = new HashMap<>();
@@ -93,6 +80,13 @@ public final class KafkaSetLog implements SetLog {
       }
     }
     return false;
+  }
+
+  @Override
+  public synchronized Map<Integer, Long> endOffsets() {
+    Map<Integer, Long> out = new HashMap<>();
+    consumer.endOffsets(partitions).forEach((tp, o) -> out.put(tp.partition(), o));
+    return out;
   }
 
   @Override

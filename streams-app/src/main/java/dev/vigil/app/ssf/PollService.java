@@ -112,7 +112,7 @@ public final class PollService {
       boolean more = false;
       while (true) {
         if (max > 0 && pending.size() < max && SsfStream.ENABLED.equals(stream.status())) {
-          SetLog.Batch batch = log.read(next, stream.createdAtMillis(), max - pending.size());
+          SetLog.Batch batch = log.read(next, stream.startOffsets(), max - pending.size());
           for (SetLog.Entry e : batch.entries()) {
             events.reissue(stream, e.value()).ifPresent(pending::add);
           }
@@ -120,7 +120,7 @@ public final class PollService {
           more = batch.more();
         } else if (max > 0 && SsfStream.DISABLED.equals(stream.status())) {
           // Disabled streams do not hold SETs: skip what arrived meanwhile.
-          SetLog.Batch batch = log.read(next, stream.createdAtMillis(), MAX_EVENTS);
+          SetLog.Batch batch = log.read(next, stream.startOffsets(), MAX_EVENTS);
           next = new HashMap<>(batch.next());
         }
         if (!pending.isEmpty() || max == 0 || System.nanoTime() >= deadline) {
@@ -157,6 +157,11 @@ public final class PollService {
       pending.add(set);
       save(streamId, new Position(p.next(), pending));
     }
+  }
+
+  /** Where a stream created now starts reading the SETs topic. */
+  public Map<Integer, Long> startOffsets() {
+    return log.endOffsets();
   }
 
   /** Forgets a deleted stream's position. */

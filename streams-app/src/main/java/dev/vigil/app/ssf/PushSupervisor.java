@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -195,7 +194,7 @@ public final class PushSupervisor implements AutoCloseable {
       }
     }
 
-    /** A new stream starts with the SETs published since it was created, not the topic's end. */
+    /** A new stream starts with the SETs published after it was created (its start offsets). */
     private final class StartAtCreation implements ConsumerRebalanceListener {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
@@ -204,20 +203,10 @@ public final class PushSupervisor implements AutoCloseable {
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             consumer.committed(new java.util.HashSet<>(partitions));
-        Map<TopicPartition, Long> query = new HashMap<>();
         for (TopicPartition tp : partitions) {
           if (committed.get(tp) == null) {
-            query.put(tp, stream.createdAtMillis());
+            consumer.seek(tp, stream.startOffsets().getOrDefault(tp.partition(), 0L));
           }
-        }
-        if (query.isEmpty()) {
-          return;
-        }
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-        Map<TopicPartition, Long> end = consumer.endOffsets(query.keySet());
-        for (TopicPartition tp : query.keySet()) {
-          OffsetAndTimestamp at = found.get(tp);
-          consumer.seek(tp, at == null ? end.get(tp) : at.offset());
         }
       }
     }

@@ -27,13 +27,16 @@ public interface SetLog extends AutoCloseable {
   /**
    * Reads at most {@code max} SETs.
    *
-   * @param from next offset per partition; a partition not named starts at the first SET published
-   *     at or after {@code startMillis}
-   * @param startMillis where partitions not in {@code from} begin
+   * @param from next offset per partition; a partition not named starts at {@code start}
+   * @param start where partitions not in {@code from} begin; a partition named in neither starts at
+   *     its beginning
    * @param max the most entries to return
    * @return the batch
    */
-  Batch read(Map<Integer, Long> from, long startMillis, int max);
+  Batch read(Map<Integer, Long> from, Map<Integer, Long> start, int max);
+
+  /** The current end offset of every partition: where a stream created now starts. */
+  Map<Integer, Long> endOffsets();
 
   @Override
   default void close() {}

@@ -22,7 +22,10 @@ import java.util.Objects;
  * @param reason why the status was last changed, or null
  * @param added subjects added with add_subject
  * @param removed subjects removed with remove_subject
- * @param createdAtMillis when the stream was created; delivery starts from SETs published then
+ * @param createdAtMillis when the stream was created
+ * @param startOffsets the SETs topic's end offset per partition when the stream was created:
+ *     delivery starts there (record timestamps are event times, so they cannot say what was
+ *     published after the stream was created); a partition not named starts at its beginning
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SsfStream(
@@ -38,7 +41,8 @@ public record SsfStream(
     String reason,
     List<Map<String, Object>> added,
     List<Map<String, Object>> removed,
-    long createdAtMillis) {
+    long createdAtMillis,
+    Map<Integer, Long> startOffsets) {
 
   /** Push delivery (RFC 8935). */
   public static final String PUSH = "urn:ietf:rfc:8935";
@@ -63,6 +67,7 @@ public record SsfStream(
     added = added == null ? List.of() : List.copyOf(added);
     removed = removed == null ? List.of() : List.copyOf(removed);
     status = status == null ? ENABLED : status;
+    startOffsets = startOffsets == null ? Map.of() : Map.copyOf(startOffsets);
   }
 
   /** Whether delivery is push. */
@@ -85,7 +90,8 @@ public record SsfStream(
         newReason,
         added,
         removed,
-        createdAtMillis);
+        createdAtMillis,
+        startOffsets);
   }
 
   /** A copy with the subject added (and no longer removed). */
@@ -109,7 +115,8 @@ public record SsfStream(
         reason,
         a,
         r,
-        createdAtMillis);
+        createdAtMillis,
+        startOffsets);
   }
 
   /** A copy with the subject removed (and no longer added). */
@@ -133,6 +140,7 @@ public record SsfStream(
         reason,
         a,
         r,
-        createdAtMillis);
+        createdAtMillis,
+        startOffsets);
   }
 }

@@ -138,7 +138,8 @@ public final class SsfTransmitter implements AutoCloseable {
             null,
             List.of(),
             List.of(),
-            clock.millis());
+            clock.millis(),
+            poll.startOffsets());
     save(s);
     LOG.info("SSF stream {} created by {} ({}).", id, owner, d.method);
     return view(s);
@@ -180,7 +181,8 @@ public final class SsfTransmitter implements AutoCloseable {
             s.reason(),
             s.added(),
             s.removed(),
-            s.createdAtMillis());
+            s.createdAtMillis(),
+            s.startOffsets());
     save(u);
     return view(u);
   }
@@ -203,7 +205,8 @@ public final class SsfTransmitter implements AutoCloseable {
             s.reason(),
             s.added(),
             s.removed(),
-            s.createdAtMillis());
+            s.createdAtMillis(),
+            s.startOffsets());
     save(r);
     return view(r);
   }

@@ -15,8 +15,13 @@ final class InMemorySetLog implements SetLog {
   }
 
   @Override
-  public synchronized Batch read(Map<Integer, Long> from, long startMillis, int max) {
-    long next = from.getOrDefault(0, 0L);
+  public synchronized Map<Integer, Long> endOffsets() {
+    return Map.of(0, (long) sets.size());
+  }
+
+  @Override
+  public synchronized Batch read(Map<Integer, Long> from, Map<Integer, Long> start, int max) {
+    long next = from.containsKey(0) ? from.get(0) : start.getOrDefault(0, 0L);
     List<Entry> out = new ArrayList<>();
     while (next < sets.size() && out.size() < max) {
       out.add(new Entry(0, next, sets.get((int) next)));

@@ -328,10 +328,11 @@ class SsfTransmitterHttpTest {
   @Test
   void shouldDeliverByPollWithAckMaxEventsMoreAvailableAndRedeliverUntilAcknowledged()
       throws Exception {
-    // Given a poll stream and three SETs published after it was created
+    // Given a poll stream and three SETs published after it was created (one published before)
     start(true);
-    String id = createPoll(MANAGER, "[]");
     Instant eventTime = Instant.parse("2026-11-01T08:00:00Z");
+    log.append(topicSet("before", "dora@corp.example", SESSION_REVOKED, eventTime));
+    String id = createPoll(MANAGER, "[]");
     log.append(topicSet("j-1", "alice@corp.example", SESSION_REVOKED, eventTime));
     log.append(topicSet("j-2", "bob@corp.example", SESSION_REVOKED, eventTime));
     log.append(topicSet("j-3", "carol@corp.example", RISK_LEVEL_CHANGE, eventTime));
