@@ -9,6 +9,8 @@ public enum CaepEventType {
   SESSION_REVOKED("session-revoked"),
   /** §3.2: claims in tokens issued to the subject changed (Vigil: a JIT grant was revoked). */
   TOKEN_CLAIMS_CHANGE("token-claims-change"),
+  /** §3.3: a credential of the subject was created, revoked, updated or deleted. */
+  CREDENTIAL_CHANGE("credential-change"),
   /** §3.4: the subject's authentication assurance level changed (Vigil: step-up required). */
   ASSURANCE_LEVEL_CHANGE("assurance-level-change"),
   /** §3.5: a device's compliance status changed. */

@@ -26,11 +26,19 @@ import java.util.Optional;
  * one event per SET, the subject in a top-level {@code sub_id} (RFC 9493), no {@code sub} and no
  * {@code exp}.
  *
+ * <p>Subjects follow the CAEP interoperability profile (§2.6): {@code email} or {@code iss_sub}
+ * (with this issuer), and {@code complex} {@code user} + {@code session}/{@code device} whose
+ * members are {@code iss_sub}; never {@code opaque}. Every event carries a short, non-empty {@code
+ * reason_admin} (profile §3: required for session-revoked and credential-change).
+ *
  * <p>Every claim is a function of the input record: {@code iat} and {@code event_timestamp} are the
  * decision's own time and {@code jti} is derived from the command, alert or finding id, so a replay
- * yields the same SET. The {@code txn} claim ties together the SETs of one decision (a command and
- * the alert that announced it share it). A private {@code vigil} claim carries the decision itself
- * (command id, action, expiry, sessions, grant, policy) for Vigil-aware enforcement points.
+ * yields the same SET on the Kafka topic. The SSF transmitter re-issues each SET per stream at
+ * delivery, with that stream's {@code aud} and {@code iat} = the delivery time, keeping {@code
+ * event_timestamp} and {@code jti}. The {@code txn} claim ties together the SETs of one decision (a
+ * command and the alert that announced it share it). A private {@code vigil} claim carries the
+ * decision itself (command id, action, expiry, sessions, grant, policy) for Vigil-aware enforcement
+ * points.
  *
  * <p>Mapping: REVOKE_SESSIONS → session-revoked; STEP_UP → assurance-level-change (NIST-AAL,
  * increase); QUARANTINE_DEVICE → device-compliance-change (not-compliant); QUARANTINE_WORKLOAD →
@@ -82,14 +90,15 @@ public final class SecurityEventTokens {
       return Optional.empty();
     }
     String subject = c.getSubjectId();
-    Map<String, Object> subId = SubjectIds.of(subject);
-    Map<String, Object> event = common(c.getIssuedAt(), "policy", c.getReason());
+    Map<String, Object> subId = SubjectIds.of(subject, issuer);
+    Map<String, Object> event =
+        common(c.getIssuedAt(), "policy", c.getReason(), "Vigil policy: " + c.getAction());
     CaepEventType type;
     switch (c.getAction()) {
       case REVOKE_SESSIONS -> {
         type = CaepEventType.SESSION_REVOKED;
         if (c.getSessionIds().size() == 1) {
-          subId = SubjectIds.userSession(subject, c.getSessionIds().get(0));
+          subId = SubjectIds.userSession(subject, c.getSessionIds().get(0), issuer);
         }
       }
       case STEP_UP -> {
@@ -105,8 +114,8 @@ public final class SecurityEventTokens {
         if (device != null) {
           subId =
               c.getSubjectType() == SubjectType.DEVICE
-                  ? SubjectIds.opaque(device)
-                  : SubjectIds.userDevice(subject, device);
+                  ? SubjectIds.issSub(issuer, device)
+                  : SubjectIds.userDevice(subject, device, issuer);
         }
         event.put("previous_status", "compliant");
         event.put("current_status", "not-compliant");
@@ -115,7 +124,7 @@ public final class SecurityEventTokens {
         type = CaepEventType.RISK_LEVEL_CHANGE;
         event.put("principal", principal(c.getSubjectType()));
         event.put("current_level", "HIGH");
-        event.put("risk_reason", c.getReason());
+        event.put("risk_reason", riskReason(c.getRuleId(), c.getAction().name()));
       }
       case REVOKE_GRANT -> {
         type = CaepEventType.TOKEN_CLAIMS_CHANGE;
@@ -127,7 +136,7 @@ public final class SecurityEventTokens {
         type = CaepEventType.RISK_LEVEL_CHANGE;
         event.put("principal", principal(c.getSubjectType()));
         event.put("current_level", caepLevel(c.getRiskLevel()));
-        event.put("risk_reason", c.getReason());
+        event.put("risk_reason", riskReason(c.getRuleId(), c.getAction().name()));
       }
       default -> {
         return Optional.empty();
@@ -174,11 +183,19 @@ public final class SecurityEventTokens {
     if (a.getMode() == DecisionMode.AUDIT || current.equals(previous)) {
       return Optional.empty();
     }
-    Map<String, Object> event = common(a.getTimestamp(), "policy", a.getHeadline());
+    String top =
+        a.getContributions().isEmpty() ? null : a.getContributions().get(0).getDetectorId();
+    // The headline is a full sentence for analysts; receivers get a short reason and a code.
+    Map<String, Object> event =
+        common(
+            a.getTimestamp(),
+            "policy",
+            "Risk " + previous + " to " + current + (top == null ? "" : " (" + top + ")"),
+            "Risk level changed");
     event.put("principal", principal(a.getSubjectType()));
     event.put("current_level", current);
     event.put("previous_level", previous);
-    event.put("risk_reason", a.getHeadline());
+    event.put("risk_reason", riskReason(top, "risk-score"));
     Map<String, Object> vigil = new LinkedHashMap<>();
     vigil.put("alertId", a.getAlertId());
     vigil.put("riskScore", a.getScore());
@@ -190,7 +207,7 @@ public final class SecurityEventTokens {
                 "alert:" + a.getAlertId(),
                 txn,
                 a.getTimestamp(),
-                SubjectIds.of(a.getSubjectId()),
+                SubjectIds.of(a.getSubjectId(), issuer),
                 CaepEventType.RISK_LEVEL_CHANGE,
                 event)
             .claim(VIGIL_CLAIM, vigil)
@@ -209,9 +226,10 @@ public final class SecurityEventTokens {
     String device = f.getEvidence().get("deviceId");
     Map<String, Object> subId =
         device == null
-            ? SubjectIds.of(f.getSubjectId())
-            : SubjectIds.userDevice(f.getSubjectId(), device);
-    Map<String, Object> event = common(f.getTimestamp(), "system", f.getSummary());
+            ? SubjectIds.of(f.getSubjectId(), issuer)
+            : SubjectIds.userDevice(f.getSubjectId(), device, issuer);
+    Map<String, Object> event =
+        common(f.getTimestamp(), "system", f.getSummary(), "Device is not compliant");
     event.put("previous_status", "compliant");
     event.put("current_status", "not-compliant");
     Map<String, Object> vigil = new LinkedHashMap<>();
@@ -258,13 +276,38 @@ public final class SecurityEventTokens {
     return type == SubjectType.DEVICE ? "DEVICE" : "USER";
   }
 
-  private static Map<String, Object> common(Instant at, String initiator, String reason) {
+  /** Longest {@code reason_admin} text, in characters. */
+  public static final int MAX_REASON_CHARS = 100;
+
+  /**
+   * A short administrator reason: the first sentence of {@code text}, at most {@link
+   * #MAX_REASON_CHARS} characters, or {@code fallback} when the text is blank. Never empty.
+   */
+  public static String shortReason(String text, String fallback) {
+    String t = text == null ? "" : text.strip();
+    if (t.isEmpty()) {
+      return fallback;
+    }
+    int end = t.indexOf(". ");
+    if (end > 0) {
+      t = t.substring(0, end + 1);
+    }
+    if (t.length() > MAX_REASON_CHARS) {
+      t = t.substring(0, MAX_REASON_CHARS - 1).strip() + "\u2026";
+    }
+    return t;
+  }
+
+  private static String riskReason(String code, String fallback) {
+    return code == null || code.isBlank() ? fallback : code;
+  }
+
+  private static Map<String, Object> common(
+      Instant at, String initiator, String reason, String fallback) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("event_timestamp", at.getEpochSecond());
     event.put("initiating_entity", initiator);
-    if (reason != null && !reason.isBlank()) {
-      event.put("reason_admin", Map.of("en", reason));
-    }
+    event.put("reason_admin", Map.of("en", shortReason(reason, fallback)));
     return event;
   }
 

@@ -131,7 +131,10 @@ public final class SetVerifier {
       }
     }
     if (fitting.isEmpty()) {
-      throw new SetVerificationException("The JWKS has no public key usable with " + alg + ".");
+      throw new SetVerificationException(
+          SetVerificationException.Kind.SIGNATURE,
+          "The JWKS has no public key usable with " + alg + ".",
+          null);
     }
     String kid = signed.getHeader().getKeyID();
     // Keys named by the kid first; the others too, since a kid is only a hint (RFC 7515 §4.1.4).
@@ -148,7 +151,10 @@ public final class SetVerifier {
         // This key cannot check this signature; try the next one.
       }
     }
-    throw new SetVerificationException("The SET signature does not match any key in the JWKS.");
+    throw new SetVerificationException(
+        SetVerificationException.Kind.SIGNATURE,
+        "The SET signature does not match any key in the JWKS.",
+        null);
   }
 
   private static JWSVerifier verifier(JWK k) throws JOSEException {
@@ -165,12 +171,16 @@ public final class SetVerifier {
     }
     if (issuer != null && !issuer.equals(iss)) {
       throw new SetVerificationException(
-          "The SET issuer '" + iss + "' is not the expected '" + issuer + "'.");
+          SetVerificationException.Kind.ISSUER,
+          "The SET issuer '" + iss + "' is not the expected '" + issuer + "'.",
+          null);
     }
     List<String> aud = claims.getAudience();
     if (audience != null && !aud.contains(audience)) {
       throw new SetVerificationException(
-          "The SET audience " + aud + " does not include '" + audience + "'.");
+          SetVerificationException.Kind.AUDIENCE,
+          "The SET audience " + aud + " does not include '" + audience + "'.",
+          null);
     }
     if (claims.getIssueTime() == null) {
       throw new SetVerificationException("The SET has no issue time (iat).");

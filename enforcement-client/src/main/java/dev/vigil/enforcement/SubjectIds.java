@@ -7,8 +7,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Subject identifiers per RFC 9493 and the SSF 1.0 complex subject: a Vigil subject id becomes an
- * {@code email}, {@code uri} (e.g. a SPIFFE id) or {@code opaque} identifier.
+ * Subject identifiers per RFC 9493 and the SSF 1.0 complex subject (SSF 1.0 §3.2).
+ *
+ * <p>The issuer-aware methods ({@link #of(String, String)}, {@link #userSession(String, String,
+ * String)}, {@link #userDevice(String, String, String)}) follow the CAEP interoperability profile
+ * (§2.6 "Event Subjects"): only {@code email} and {@code iss_sub} identify principals, {@code
+ * opaque} is kept for the verification event. Any non-email Vigil id (account name, SPIFFE id,
+ * device, session) becomes {@code iss_sub} with Vigil's issuer, since Vigil is the party that named
+ * it. The one-argument methods keep the older {@code email}/{@code uri}/{@code opaque} choice for
+ * readers of SETs already on the topic.
  */
 public final class SubjectIds {
 
@@ -32,6 +39,48 @@ public final class SubjectIds {
       id.put("id", subjectId);
     }
     return id;
+  }
+
+  /**
+   * The profile-conformant identifier of a subject: {@code email} if it looks like an address,
+   * otherwise {@code iss_sub} with the given issuer (RFC 9493 §3.2.3).
+   */
+  public static Map<String, Object> of(String subjectId, String issuer) {
+    Objects.requireNonNull(subjectId, "subjectId");
+    if (EMAIL.matcher(subjectId).matches()) {
+      Map<String, Object> id = new LinkedHashMap<>();
+      id.put("format", "email");
+      id.put("email", subjectId);
+      return id;
+    }
+    return issSub(issuer, subjectId);
+  }
+
+  /** An {@code iss_sub} identifier (RFC 9493 §3.2.3). */
+  public static Map<String, Object> issSub(String issuer, String sub) {
+    Map<String, Object> id = new LinkedHashMap<>();
+    id.put("format", "iss_sub");
+    id.put("iss", Objects.requireNonNull(issuer, "issuer"));
+    id.put("sub", Objects.requireNonNull(sub, "sub"));
+    return id;
+  }
+
+  /** A complex subject (SSF 1.0 §3.2): the user plus one session, both profile-conformant. */
+  public static Map<String, Object> userSession(String subjectId, String sessionId, String issuer) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("format", "complex");
+    map.put("user", of(subjectId, issuer));
+    map.put("session", issSub(issuer, sessionId));
+    return map;
+  }
+
+  /** A complex subject (SSF 1.0 §3.2): the user plus the device, both profile-conformant. */
+  public static Map<String, Object> userDevice(String subjectId, String deviceId, String issuer) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("format", "complex");
+    map.put("user", of(subjectId, issuer));
+    map.put("device", issSub(issuer, deviceId));
+    return map;
   }
 
   /** An opaque identifier. */

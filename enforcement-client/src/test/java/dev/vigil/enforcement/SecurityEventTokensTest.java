@@ -34,8 +34,8 @@ class SecurityEventTokensTest {
         .isEqualTo(
             Map.of(
                 "format", "complex",
-                "user", Map.of("format", "opaque", "id", "alice"),
-                "session", Map.of("format", "opaque", "id", "s-1")));
+                "user", Map.of("format", "iss_sub", "iss", ISSUER, "sub", "alice"),
+                "session", Map.of("format", "iss_sub", "iss", ISSUER, "sub", "s-1")));
     Map<String, Object> events = claims.getJSONObjectClaim("events");
     assertThat(events).containsOnlyKeys(CaepEventType.SESSION_REVOKED.uri());
     assertThat(event(claims))
@@ -92,7 +92,7 @@ class SecurityEventTokensTest {
         .containsEntry("current_status", "not-compliant");
     assertThat(claims.getJSONObjectClaim("sub_id"))
         .containsEntry("format", "complex")
-        .containsEntry("device", Map.of("format", "opaque", "id", "laptop-7"));
+        .containsEntry("device", Map.of("format", "iss_sub", "iss", ISSUER, "sub", "laptop-7"));
   }
 
   @Test
@@ -117,6 +117,30 @@ class SecurityEventTokensTest {
   }
 
   @Test
+  void shouldUseOnlyEmailOrIssSubForPrincipalsAsTheInteroperabilityProfileRequires() {
+    // Given Vigil subjects of every kind, When they are identified with the issuer
+    // Then only email and iss_sub appear, never opaque
+    assertThat(SubjectIds.of("alice@example.com", ISSUER))
+        .isEqualTo(Map.of("format", "email", "email", "alice@example.com"));
+    assertThat(SubjectIds.of("spiffe://prod.example/ns/pay/sa/api", ISSUER))
+        .isEqualTo(
+            Map.of(
+                "format", "iss_sub", "iss", ISSUER, "sub", "spiffe://prod.example/ns/pay/sa/api"));
+    assertThat(SubjectIds.of("u-123", ISSUER))
+        .isEqualTo(Map.of("format", "iss_sub", "iss", ISSUER, "sub", "u-123"));
+  }
+
+  @Test
+  void shouldKeepReasonAdminShortAndNeverEmpty() {
+    // Given a long multi-sentence text, When shortened, Then the first sentence within the limit
+    String longText = "First sentence here. " + "x".repeat(300);
+    assertThat(SecurityEventTokens.shortReason(longText, "fb")).isEqualTo("First sentence here.");
+    assertThat(SecurityEventTokens.shortReason("y".repeat(300), "fb"))
+        .hasSize(SecurityEventTokens.MAX_REASON_CHARS);
+    assertThat(SecurityEventTokens.shortReason("  ", "fallback")).isEqualTo("fallback");
+  }
+
+  @Test
   void shouldMapARiskAlertToARiskLevelChange() throws Exception {
     JWTClaimsSet claims = tokens.fromAlert(alert(RiskLevel.CRITICAL).build()).orElseThrow();
 
@@ -126,7 +150,8 @@ class SecurityEventTokensTest {
         .containsEntry("principal", "USER")
         .containsEntry("current_level", "HIGH")
         .containsEntry("previous_level", "LOW")
-        .containsEntry("risk_reason", "Risk rose to critical: impossible travel.");
+        .containsEntry("risk_reason", "login.impossible-travel")
+        .containsEntry("reason_admin", Map.of("en", "Risk LOW to HIGH (login.impossible-travel)"));
     assertThat(claims.getClaim("txn")).isEqualTo("c-1");
     assertThat(claims.getJSONObjectClaim("sub_id"))
         .isEqualTo(Map.of("format", "email", "email", "alice@example.com"));
@@ -164,7 +189,16 @@ class SecurityEventTokensTest {
         .setLevel(level)
         .setPreviousLevel(RiskLevel.NONE)
         .setHeadline("Risk rose to critical: impossible travel.")
-        .setContributions(List.of())
+        .setContributions(
+            List.of(
+                dev.vigil.schema.Contribution.newBuilder()
+                    .setFindingId("f-9")
+                    .setDetectorId("login.impossible-travel")
+                    .setSummary("Signed in from Sydney 35 minutes after Berlin.")
+                    .setBaseScore(90)
+                    .setCurrentScore(88)
+                    .setObservedAt(T0)
+                    .build()))
         .setSourceEventIds(List.of())
         .setAction(EnforcementAction.REVOKE_SESSIONS)
         .setMode(DecisionMode.ENFORCE)

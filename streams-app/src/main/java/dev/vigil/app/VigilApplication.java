@@ -3,7 +3,10 @@ package dev.vigil.app;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.config.VigilConfigException;
+import dev.vigil.app.http.ApiError;
+import dev.vigil.app.http.Caller;
 import dev.vigil.app.http.HttpApi;
+import dev.vigil.app.http.HttpAuthorizer;
 import dev.vigil.app.http.HttpRoutes;
 import dev.vigil.app.http.HttpSecurity;
 import dev.vigil.app.http.RiskForwarder;
@@ -12,6 +15,8 @@ import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.ingest.Formats;
 import dev.vigil.app.ingest.Mapping;
 import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.app.ssf.Ssf;
+import dev.vigil.app.ssf.SsfAuthorizer;
 import dev.vigil.app.topology.PolicyHolder;
 import dev.vigil.app.topology.TopologyDependencies;
 import dev.vigil.app.topology.VigilTopology;
@@ -28,6 +33,7 @@ import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -68,6 +74,8 @@ public final class VigilApplication implements AutoCloseable {
   private final SetIssuer sets;
   private final List<Consumer<HttpRoutes>> httpExtensions = new ArrayList<>();
   private HttpApi http;
+  private Ssf ssf;
+  private SsfAuthorizer ssfAuthorizer;
 
   /**
    * Assembles the application (not started).
@@ -258,6 +266,9 @@ public final class VigilApplication implements AutoCloseable {
           || security.mode().equals(HttpSecurity.NONE)) {
         LOG.warn("http.auth.mode is {}: for development only.", security.mode());
       }
+      if (sets != null && config.get(Settings.SSF_ENABLED)) {
+        ssf = Ssf.start(config, topics, sets.signer(), ssfAuthorizer(security));
+      }
       try {
         HttpApi.Builder api =
             HttpApi.builder()
@@ -272,6 +283,10 @@ public final class VigilApplication implements AutoCloseable {
                 .self(server)
                 .clock(Clock.systemUTC());
         httpExtensions.forEach(api::extension);
+        if (ssf != null) {
+          Ssf started = ssf;
+          api.extension(routes -> routes.javalin(started.routes()));
+        }
         http = api.start();
       } catch (VigilConfigException e) {
         throw e;
@@ -313,6 +328,44 @@ public final class VigilApplication implements AutoCloseable {
     return http == null ? Map.of() : http.routes();
   }
 
+  /**
+   * Sets who may manage SSF streams (scopes {@code ssf.read}, {@code ssf.manage}); call before
+   * {@link #start}. Without one, {@code ssf.dev.token} is used if set, else management is refused.
+   */
+  public void useSsfAuthorizer(SsfAuthorizer authorizer) {
+    this.ssfAuthorizer = authorizer;
+  }
+
+  /** The SSF services, or null when SSF is off or not started. */
+  public Ssf ssf() {
+    return ssf;
+  }
+
+  /**
+   * Who may manage SSF streams: the authorizer set with {@link #useSsfAuthorizer}; else, when
+   * {@code ssf.dev.token} is set, that development token (null here); else the HTTP API's own
+   * authentication (bearer JWT with scopes {@code ssf.read} / {@code ssf.manage}).
+   */
+  private SsfAuthorizer ssfAuthorizer(HttpSecurity security) {
+    if (ssfAuthorizer != null || !config.get(Settings.SSF_DEV_TOKEN).isBlank()) {
+      return ssfAuthorizer;
+    }
+    HttpAuthorizer http = new HttpAuthorizer(security);
+    return (header, scope) -> {
+      try {
+        Caller caller = http.authenticateHeader(header);
+        return caller.has(scope)
+            ? SsfAuthorizer.Decision.allow(caller.name())
+            : SsfAuthorizer.Decision.forbidden(
+                "The caller '" + caller.name() + "' lacks the scope '" + scope + "'.");
+      } catch (ApiError e) {
+        return e.status() == 403
+            ? SsfAuthorizer.Decision.forbidden(e.getMessage())
+            : SsfAuthorizer.Decision.unauthenticated(e.getMessage());
+      }
+    };
+  }
+
   /** The HTTP API's port, or -1 when it is off or not started. */
   public int httpPort() {
     return http == null ? -1 : http.port();
@@ -352,6 +405,9 @@ public final class VigilApplication implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (ssf != null) {
+      ssf.close();
     }
     pipeline.close(config.shutdownTimeout());
     prometheus.close();

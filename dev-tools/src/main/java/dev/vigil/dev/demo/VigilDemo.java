@@ -3,6 +3,7 @@ package dev.vigil.dev.demo;
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.cli.Observation;
 import dev.vigil.app.cli.OutputPrinter;
+import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
@@ -58,6 +59,9 @@ public final class VigilDemo {
   private static final Duration HISTORY = Duration.ofDays(7);
   private static final int DEMO_PARTITIONS = 3;
 
+  /** The static SSF management token of the demo (development only). */
+  public static final String DEMO_SSF_TOKEN = "demo-ssf-token";
+
   public int run(VigilConfig baseConfig, DemoOptions options, PrintWriter out) throws Exception {
     OutputPrinter printer = new OutputPrinter(out, options.output());
     CountDownLatch stop = new CountDownLatch(1);
@@ -85,8 +89,11 @@ public final class VigilDemo {
               .with("application.id", "vigil-demo", "vigil demo")
               .with("commit.interval.ms", "200", "vigil demo")
               .with("replication.factor", "1", "vigil demo")
-
               .with("http.auth.mode", "none", "vigil demo");
+      if (config.get(Settings.SSF_DEV_TOKEN).isBlank()) {
+        // The demo is development mode: SSF streams are managed with a known static token.
+        config = config.with("ssf.dev.token", DEMO_SSF_TOKEN, "vigil demo");
+      }
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
         admin.createAll(topics, DEMO_PARTITIONS, (short) 1);
@@ -99,6 +106,14 @@ public final class VigilDemo {
               "HTTP API on http://localhost:"
                   + app.httpPort()
                   + " (/health, /ready, /metrics, /.well-known/jwks.json, /subjects/{id}/risk).");
+          if (app.ssf() != null) {
+            printer.info(
+                "SSF transmitter: http://localhost:"
+                    + app.httpPort()
+                    + "/.well-known/ssf-configuration (development token: "
+                    + config.get(Settings.SSF_DEV_TOKEN)
+                    + ").");
+          }
         }
         printer.info(
             String.format(

@@ -61,6 +61,8 @@ public final class Topics {
   private final Map<String, Topic<String, ?>> signals = new ConcurrentHashMap<>();
   private final Map<String, Class<?>> signalTypes = new ConcurrentHashMap<>();
   private final List<Topic<byte[], byte[]>> raw;
+  private final Topic<String, String> ssfStreams;
+  private final Topic<String, String> ssfPositions;
 
   private Topics(String prefix, AvroSerdeFactory avro) {
     this.prefix = prefix;
@@ -110,6 +112,8 @@ public final class Topics {
         new Topic<>(
             name("enforcement.audit"), key, avro.valueSerde(EnforcementCommand.class), output());
     deadLetters = new Topic<>(name("dlq"), Serdes.ByteArray(), Serdes.ByteArray(), output());
+    ssfStreams = new Topic<>(name("ssf.streams"), key, Serdes.String(), TopicSpec.table());
+    ssfPositions = new Topic<>(name("ssf.positions"), key, Serdes.String(), TopicSpec.table());
     raw = RAW_FORMATS.stream().map(this::rawTopic).toList();
   }
 
@@ -285,6 +289,16 @@ public final class Topics {
     return i >= 0 ? raw.get(i) : rawTopic(format);
   }
 
+  /** SSF stream configurations as JSON (compacted), keyed by stream id; a tombstone deletes. */
+  public Topic<String, String> ssfStreams() {
+    return ssfStreams;
+  }
+
+  /** SSF poll-delivery positions as JSON (compacted), keyed by stream id. */
+  public Topic<String, String> ssfPositions() {
+    return ssfPositions;
+  }
+
   /** Every topic, inputs first (signal topics of families not yet asked for are not listed). */
   public List<Topic<?, ?>> all() {
     List<Topic<?, ?>> all = new ArrayList<>(raw);
@@ -314,6 +328,8 @@ public final class Topics {
         commands,
         sets,
         audit,
-        deadLetters);
+        deadLetters,
+        ssfStreams,
+        ssfPositions);
   }
 }

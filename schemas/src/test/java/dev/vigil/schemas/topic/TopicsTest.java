@@ -41,7 +41,7 @@ class TopicsTest {
     List<String> names = topics.all().stream().map(Topic::name).toList();
 
     // Then none repeats
-    assertThat(names).doesNotHaveDuplicates().hasSize(23);
+    assertThat(names).doesNotHaveDuplicates().hasSize(25);
   }
 
   @Test
@@ -79,9 +79,11 @@ class TopicsTest {
     List<String> compacted =
         topics.all().stream().filter(t -> t.spec().compacted()).map(Topic::name).toList();
 
-    // Then they are exactly scores and the reference tables
+    // Then they are exactly scores, the reference tables and the SSF streams and positions
     assertThat(compacted)
         .containsExactlyInAnyOrder(
+            "vigil.ssf.streams.v1",
+            "vigil.ssf.positions.v1",
             "vigil.risk.scores.v1",
             "vigil.reference.policy.v1",
             "vigil.reference.threat-intel.v1",

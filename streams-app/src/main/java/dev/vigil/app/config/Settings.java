@@ -516,7 +516,18 @@ public final class Settings {
         HTTP_TLS_TRUSTSTORE_PASSWORD,
         SETS_KEYSTORE_PREVIOUS_ALIASES,
         SETS_KEY_PATH,
-        SETS_KEY_PREVIOUS_PATHS);
+        SETS_KEY_PREVIOUS_PATHS,
+        SSF_ENABLED,
+        SSF_BASE_URL,
+        SSF_DEFAULT_SUBJECTS,
+        SSF_PUSH_MAX_RETRIES,
+        SSF_PUSH_BACKOFF_MS,
+        SSF_DEV_TOKEN,
+        SSF_RECEIVER_ISSUERS,
+        SSF_RECEIVER_AUDIENCE,
+        SSF_RECEIVER_PUSH_TOKEN,
+        SSF_RECEIVER_POLL_URL,
+        SSF_RECEIVER_POLL_TOKEN);
   }
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();

@@ -118,6 +118,24 @@ public final class HttpAuthorizer implements Authorizer {
   }
 
   /**
+   * The caller an {@code Authorization} header stands for (bearer JWT or static token), for
+   * routes that see only the header; client certificates need the request ({@link #authenticate}).
+   *
+   * @throws ApiError 401 when the header is not acceptable
+   */
+  public Caller authenticateHeader(String authorization) {
+    return switch (security.mode()) {
+      case HttpSecurity.NONE -> new Caller("anonymous", Set.copyOf(Scopes.ALL), "none", null);
+      case HttpSecurity.STATIC_TOKEN -> staticToken(authorization);
+      case HttpSecurity.MTLS ->
+          throw ApiError.unauthorized(
+              "This route takes a bearer token; client certificates are not available here.",
+              "invalid_request");
+      default -> jwt(authorization);
+    };
+  }
+
+  /**
    * The authenticated caller, whatever its scopes.
    *
    * @throws ApiError 401 when the request carries no acceptable credentials

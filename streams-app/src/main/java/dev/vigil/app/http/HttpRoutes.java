@@ -40,6 +40,14 @@ public final class HttpRoutes {
     this.authorizer = authorizer;
   }
 
+  /**
+   * Lets a component register its own Javalin handlers, which authorize callers themselves (the
+   * SSF transmitter's routes check their scopes per RFC 8935/8936 error rules).
+   */
+  public void javalin(java.util.function.Consumer<Javalin> routes) {
+    routes.accept(app);
+  }
+
   /** The authorizer, for handlers that check more than one scope. */
   public Authorizer authorizer() {
     return authorizer;
