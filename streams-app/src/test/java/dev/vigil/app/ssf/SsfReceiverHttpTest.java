@@ -16,6 +16,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.app.http.HttpApi;
+import dev.vigil.app.http.HttpSecurity;
 import dev.vigil.app.http.RiskQuery;
 import dev.vigil.enforcement.SetSigner;
 import dev.vigil.schema.ExternalSignal;
@@ -97,14 +98,16 @@ class SsfReceiverHttpTest {
             new PushDelivery(http, 0, Duration.ofMillis(1)),
             Clock.systemUTC());
     api =
-        new HttpApi(
-            0,
-            () -> KafkaStreams.State.RUNNING,
-            () -> "",
-            null,
-            id -> new RiskQuery.Unknown(),
-            Clock.systemUTC(),
-            List.of(new SsfRoutes(transmitter, receiver, SsfAuthorizer.denyAll(), "", PUSH_TOKEN)));
+        HttpApi.builder()
+            .port(0)
+            .security(HttpSecurity.open())
+            .state(() -> KafkaStreams.State.RUNNING)
+            .metrics(() -> "")
+            .jwks(() -> null)
+            .risk(id -> new RiskQuery.Unknown())
+            .clock(Clock.systemUTC())
+            .extension(routes -> routes.javalin(new SsfRoutes(transmitter, receiver, SsfAuthorizer.denyAll(), "", PUSH_TOKEN)))
+            .start();
     receiverUrl = "http://localhost:" + api.port() + "/ssf/receiver";
   }
 

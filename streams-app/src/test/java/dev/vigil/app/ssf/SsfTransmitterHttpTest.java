@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.vigil.app.http.HttpApi;
+import dev.vigil.app.http.HttpSecurity;
 import dev.vigil.app.http.RiskQuery;
 import dev.vigil.enforcement.CaepEventType;
 import dev.vigil.enforcement.SetSigner;
@@ -72,14 +73,16 @@ class SsfTransmitterHttpTest {
                 new StaticTokenSsfAuthorizer.Grant("rp-2", Set.of(SsfAuthorizer.MANAGE))));
     SsfReceiver receiver = new SsfReceiver(Map.of(), ISSUER, s -> {}, http, Clock.systemUTC());
     api =
-        new HttpApi(
-            0,
-            () -> KafkaStreams.State.RUNNING,
-            () -> "",
-            signer.jwksJson(),
-            id -> new RiskQuery.Unknown(),
-            Clock.systemUTC(),
-            List.of(new SsfRoutes(transmitter, receiver, auth, "", "")));
+        HttpApi.builder()
+            .port(0)
+            .security(HttpSecurity.open())
+            .state(() -> KafkaStreams.State.RUNNING)
+            .metrics(() -> "")
+            .jwks(signer::jwksJson)
+            .risk(id -> new RiskQuery.Unknown())
+            .clock(Clock.systemUTC())
+            .extension(routes -> routes.javalin(new SsfRoutes(transmitter, receiver, auth, "", "")))
+            .start();
     base = "http://localhost:" + api.port();
   }
 
