@@ -4,6 +4,7 @@ import dev.vigil.app.errors.DeadLetterDeserializationHandler;
 import dev.vigil.app.errors.DeadLetterProcessingHandler;
 import dev.vigil.app.errors.DeadLetters;
 import dev.vigil.app.metrics.VigilMetrics;
+import dev.vigil.app.topology.StoreNames;
 import dev.vigil.schemas.topic.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -12,9 +13,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ public final class Pipeline implements AutoCloseable {
     this.streams = new KafkaStreams(topology, properties);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(metrics.registry());
+    metrics.subjectsTracked(this::subjectsTracked);
     streams.setStateListener(
         (now, before) -> {
           LOG.info("Kafka Streams state {} -> {}", before, now);
@@ -104,6 +109,22 @@ public final class Pipeline implements AutoCloseable {
     }
     if (streams.state() == KafkaStreams.State.ERROR) {
       throw new IllegalStateException("Kafka Streams failed to start: " + failure.get());
+    }
+  }
+
+  /** Active subjects in this instance's risk store (an estimate); 0 while it cannot be read. */
+  private double subjectsTracked() {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return 0;
+    }
+    try {
+      return streams
+          .store(
+              StoreQueryParameters.fromNameAndType(
+                  StoreNames.SUBJECT_RISK, QueryableStoreTypes.<String, Object>keyValueStore()))
+          .approximateNumEntries();
+    } catch (InvalidStateStoreException e) {
+      return 0;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.config.VigilConfigException;
 import dev.vigil.app.http.HttpApi;
 import dev.vigil.app.http.StreamsRiskQuery;
+import dev.vigil.app.metrics.KafkaMetricsFilter;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topology.PolicyHolder;
 import dev.vigil.app.topology.TopologyDependencies;
@@ -50,6 +51,7 @@ public final class VigilApplication implements AutoCloseable {
   private final Topics topics;
   private final VigilMetrics metrics;
   private final PrometheusMeterRegistry prometheus;
+  private final Runnable jvmMetrics;
   private final ReferenceData reference = new ReferenceData();
   private final PolicyHolder policy;
   private final Pipeline pipeline;
@@ -66,12 +68,18 @@ public final class VigilApplication implements AutoCloseable {
     this.config = config;
     this.topics = topics(config);
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus
+        .config()
+        .meterFilter(KafkaMetricsFilter.forDetail(config.get(Settings.METRICS_KAFKA_DETAIL)));
+    this.jvmMetrics = VigilMetrics.bindJvm(prometheus);
     this.metrics = new VigilMetrics(prometheus);
     this.policy = new PolicyHolder(DEFAULT_POLICY_ID, PolicyParser.defaultPolicy(), metrics);
     DetectorSettings detectorSettings = DetectorSettings.defaults();
+    DetectorCatalog catalog = DetectorCatalog.defaults(detectorSettings);
+    metrics.detectors(catalog.findingIds());
     TopologyDependencies deps =
         new TopologyDependencies(
-            DetectorCatalog.defaults(detectorSettings),
+            catalog,
             new DetectionContext(reference, detectorSettings),
             FusionSettings.defaults(),
             policy,
@@ -157,7 +165,7 @@ public final class VigilApplication implements AutoCloseable {
             new HttpApi(
                 port,
                 () -> pipeline.streams().state(),
-                prometheus::scrape,
+                this::scrape,
                 sets == null ? null : sets.signer().jwksJson(),
                 new StreamsRiskQuery(pipeline.streams(), self),
                 Clock.systemUTC());
@@ -190,9 +198,9 @@ public final class VigilApplication implements AutoCloseable {
     return metrics;
   }
 
-  /** Metrics in the Prometheus text format. */
+  /** Metrics in the Prometheus text format, without NaN samples. */
   public String scrape() {
-    return prometheus.scrape();
+    return VigilMetrics.withoutNaN(prometheus.scrape());
   }
 
   /** The pipeline. */
@@ -211,6 +219,7 @@ public final class VigilApplication implements AutoCloseable {
       http.close();
     }
     pipeline.close(config.shutdownTimeout());
+    jvmMetrics.run();
     prometheus.close();
   }
 }

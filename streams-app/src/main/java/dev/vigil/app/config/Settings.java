@@ -220,6 +220,26 @@ public final class Settings {
           "10s",
           "How often risk decays and de-escalates for subjects that receive no signal.");
 
+  /** How much of Kafka's own client and Streams metrics {@code /metrics} exports. */
+  public static final Setting<String> METRICS_KAFKA_DETAIL =
+      Setting.oneOf(
+          "metrics.kafka.detail",
+          "summary",
+          "Kafka metrics on /metrics: summary (instance and thread level) or all (per store/task).",
+          null,
+          "summary",
+          "all");
+
+  /** Log line format. */
+  public static final Setting<String> LOG_FORMAT =
+      Setting.oneOf(
+          "log.format",
+          "text",
+          "Log format on stderr: text for people, json for one JSON object per line.",
+          null,
+          "text",
+          "json");
+
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -243,7 +263,9 @@ public final class Settings {
           COMMIT_INTERVAL_MS,
           SHUTDOWN_TIMEOUT_MS,
           STATE_CLEANUP_ON_START,
-          DECAY_INTERVAL);
+          DECAY_INTERVAL,
+          METRICS_KAFKA_DETAIL,
+          LOG_FORMAT);
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
   private static final Map<String, Setting<?>> BY_KAFKA_ALIAS = new LinkedHashMap<>();

@@ -84,7 +84,7 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
         Instant.ofEpochMilli(
             Math.max(state.updatedAtMillis, finding.getTimestamp().toEpochMilli()));
     FusionResult risk = fusion.recompute(state, at);
-    emit(state, risk, at);
+    emit(state, risk, at, record.timestamp());
     store.put(record.key(), state);
   }
 
@@ -105,21 +105,30 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
       state.criticality = reference.criticality(kv.key);
       FusionResult risk = fusion.recompute(state, at);
       if (risk.levelChanged() || Math.abs(before - risk.score()) >= 1.0) {
-        emit(state, risk, at);
+        emit(state, risk, at, -1);
       }
       store.put(kv.key, state);
     }
   }
 
-  private void emit(SubjectRiskState state, FusionResult risk, Instant at) {
+  /**
+   * @param signalAppendMillis the timestamp of the record that caused this, or -1 when time passing
+   *     did (no signal to measure detection latency from)
+   */
+  private void emit(
+      SubjectRiskState state, FusionResult risk, Instant at, long signalAppendMillis) {
     long ts = at.toEpochMilli();
     forward(state.subjectId, Kind.SCORE, RiskOutputs.subjectRisk(state, risk, at), ts);
+    metrics.subjectRisk(state.subjectId, risk.score(), risk.level());
     if (!risk.levelChanged()) {
       return;
     }
     Decision decision = decisions.decide(policy.current(), state, risk, at).orElse(null);
     metrics.alert(risk.level().name());
     forward(state.subjectId, Kind.ALERT, RiskOutputs.alert(state, risk, decision, at), ts);
+    if (signalAppendMillis >= 0) {
+      metrics.detected(VigilMetrics.OUTPUT_ALERT, signalAppendMillis);
+    }
     if (decision == null) {
       return;
     }
@@ -128,6 +137,9 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
     forward(state.subjectId, Kind.AUDIT, command, ts);
     if (decision.mode() == DecisionMode.ENFORCE) {
       forward(state.subjectId, Kind.COMMAND, command, ts);
+      if (signalAppendMillis >= 0) {
+        metrics.detected(VigilMetrics.OUTPUT_COMMAND, signalAppendMillis);
+      }
       if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
         state.sessions.clear();
       }

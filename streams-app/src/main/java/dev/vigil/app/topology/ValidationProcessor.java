@@ -1,6 +1,7 @@
 package dev.vigil.app.topology;
 
 import dev.vigil.app.errors.InvalidSignalException;
+import dev.vigil.app.metrics.VigilMetrics;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -18,11 +19,13 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
 
   private final String signal;
   private final Function<V, Optional<String>> check;
+  private final VigilMetrics metrics;
   private FixedKeyProcessorContext<String, V> context;
 
-  ValidationProcessor(String signal, Function<V, Optional<String>> check) {
+  ValidationProcessor(String signal, Function<V, Optional<String>> check, VigilMetrics metrics) {
     this.signal = signal;
     this.check = check;
+    this.metrics = metrics;
   }
 
   @Override
@@ -37,9 +40,11 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
     }
     Optional<String> problem = check.apply(record.value());
     if (problem.isPresent()) {
+      metrics.event(signal, VigilMetrics.INVALID);
       throw new InvalidSignalException(
           "Rejected " + signal + " signal with key '" + record.key() + "': " + problem.get() + ".");
     }
+    metrics.event(signal, VigilMetrics.ACCEPTED);
     context.forward(record);
   }
 }

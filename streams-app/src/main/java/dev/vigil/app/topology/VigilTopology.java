@@ -1,5 +1,6 @@
 package dev.vigil.app.topology;
 
+import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.serde.CborSerde;
 import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.detect.BaselineBundle;
@@ -61,7 +62,7 @@ public final class VigilTopology {
 
     List<KStream<String, RiskFinding>> findings = new ArrayList<>();
     KStream<String, LoginEvent> logins =
-        signal(builder, topics.login(), "login", SignalValidator::check);
+        signal(builder, topics.login(), "login", SignalValidator::check, deps.metrics());
     detect(
             builder,
             logins,
@@ -92,9 +93,9 @@ public final class VigilTopology {
     }
 
     KStream<String, AccessEvent> accesses =
-        signal(builder, topics.access(), "access", SignalValidator::check);
+        signal(builder, topics.access(), "access", SignalValidator::check, deps.metrics());
     KStream<String, AccessGrant> grants =
-        signal(builder, topics.grants(), "grant", SignalValidator::check);
+        signal(builder, topics.grants(), "grant", SignalValidator::check, deps.metrics());
     // Access detectors also need the subject's sign-ins (sessions, devices) and JIT grants.
     KStream<String, AccessSignal> accessSignals =
         accesses
@@ -120,7 +121,8 @@ public final class VigilTopology {
     }
 
     KStream<String, NetworkFlow> flows =
-        signal(builder, topics.networkFlow(), "network-flow", SignalValidator::check);
+        signal(
+            builder, topics.networkFlow(), "network-flow", SignalValidator::check, deps.metrics());
     detect(
             builder,
             flows,
@@ -132,7 +134,7 @@ public final class VigilTopology {
         .ifPresent(findings::add);
 
     KStream<String, ExternalSignal> external =
-        signal(builder, topics.external(), "external", SignalValidator::check);
+        signal(builder, topics.external(), "external", SignalValidator::check, deps.metrics());
     detect(
             builder,
             external,
@@ -172,7 +174,12 @@ public final class VigilTopology {
       KStream<String, AccessEvent> accesses,
       TopologyDependencies deps) {
     KStream<String, DeviceSignal> posture =
-        signal(builder, topics.devicePosture(), "device-posture", SignalValidator::check)
+        signal(
+                builder,
+                topics.devicePosture(),
+                "device-posture",
+                SignalValidator::check,
+                deps.metrics())
             .mapValues(DeviceSignal::ofPosture, Named.as("posture-as-signal"));
     KStream<String, DeviceSignal> loginUsage =
         logins
@@ -211,11 +218,14 @@ public final class VigilTopology {
       StreamsBuilder builder,
       Topic<String, V> topic,
       String name,
-      Function<V, Optional<String>> check) {
+      Function<V, Optional<String>> check,
+      VigilMetrics metrics) {
+    metrics.source(topic.name(), name);
     return builder.stream(
             topic.name(),
             Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name + "-source"))
-        .processValues(() -> new ValidationProcessor<>(name, check), Named.as(name + "-validate"));
+        .processValues(
+            () -> new ValidationProcessor<>(name, check, metrics), Named.as(name + "-validate"));
   }
 
   private static <E> Optional<KStream<String, RiskFinding>> detect(
