@@ -382,8 +382,9 @@ public final class VigilMetrics {
     return Timer.builder(DETECTION_LATENCY)
         .description("Signal append to alert or command append")
         .tag("output", output)
-        .publishPercentiles(0.5, 0.95, 0.99)
         .serviceLevelObjectives(
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
             Duration.ofMillis(500),
             Duration.ofSeconds(1),
             Duration.ofSeconds(2),
@@ -391,7 +392,9 @@ public final class VigilMetrics {
             Duration.ofSeconds(10),
             Duration.ofSeconds(30),
             Duration.ofMinutes(1),
-            Duration.ofMinutes(5))
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15))
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofHours(1))
         .register(registry);

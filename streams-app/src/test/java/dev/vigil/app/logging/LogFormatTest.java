@@ -37,7 +37,8 @@ class LogFormatTest {
     appender.setContext(context);
     appender.setName("test-json");
     appender.setEncoder(new ch.qos.logback.classic.encoder.PatternLayoutEncoder());
-    ((ch.qos.logback.classic.encoder.PatternLayoutEncoder) appender.getEncoder()).setPattern("%msg%n");
+    ((ch.qos.logback.classic.encoder.PatternLayoutEncoder) appender.getEncoder())
+        .setPattern("%msg%n");
     appender.getEncoder().setContext(context);
     appender.getEncoder().start();
     appender.setOutputStream(out);

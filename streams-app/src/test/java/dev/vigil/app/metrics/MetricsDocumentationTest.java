@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class MetricsDocumentationTest {
 
   private static final Path GUIDE = Path.of("..", "docs", "operations.md");
-  private static final Pattern ROW = Pattern.compile("^\\| `(vigil\\.[a-z.]+)` \\|", Pattern.MULTILINE);
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `(vigil\\.[a-z.]+)` \\|", Pattern.MULTILINE);
 
   @Test
   void shouldDocumentEveryRegisteredVigilMeterAndNoOther() throws IOException {
@@ -37,7 +38,8 @@ class MetricsDocumentationTest {
     String guide = Files.readString(GUIDE);
     String table =
         guide.substring(
-            guide.indexOf("<!-- vigil-meters:start -->"), guide.indexOf("<!-- vigil-meters:end -->"));
+            guide.indexOf("<!-- vigil-meters:start -->"),
+            guide.indexOf("<!-- vigil-meters:end -->"));
     Set<String> documented = new TreeSet<>();
     Matcher m = ROW.matcher(table);
     while (m.find()) {

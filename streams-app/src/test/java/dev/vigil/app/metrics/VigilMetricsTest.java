@@ -48,14 +48,29 @@ class VigilMetricsTest {
                   .count())
           .isZero();
     }
-    assertThat(registry.get(VigilMetrics.DECISIONS).tags("action", "revoke_sessions", "mode", "enforce").counter().count())
+    assertThat(
+            registry
+                .get(VigilMetrics.DECISIONS)
+                .tags("action", "revoke_sessions", "mode", "enforce")
+                .counter()
+                .count())
         .isZero();
-    assertThat(registry.get(VigilMetrics.ALERTS).tag("level", "critical").counter().count()).isZero();
+    assertThat(registry.get(VigilMetrics.ALERTS).tag("level", "critical").counter().count())
+        .isZero();
     assertThat(registry.get(VigilMetrics.SUBJECTS_TRACKED).gauge().value()).isZero();
     assertThat(registry.get(VigilMetrics.POLICY_VERSION).gauge().value()).isZero();
-    assertThat(registry.get(VigilMetrics.SETS_ISSUED).tag("source", "command").counter().count()).isZero();
-    assertThat(registry.get(VigilMetrics.SET_DELIVERIES).tags("method", "push", "outcome", "failed").counter().count()).isZero();
-    assertThat(registry.get(VigilMetrics.DETECTION_LATENCY).tag("output", "command").timer().count()).isZero();
+    assertThat(registry.get(VigilMetrics.SETS_ISSUED).tag("source", "command").counter().count())
+        .isZero();
+    assertThat(
+            registry
+                .get(VigilMetrics.SET_DELIVERIES)
+                .tags("method", "push", "outcome", "failed")
+                .counter()
+                .count())
+        .isZero();
+    assertThat(
+            registry.get(VigilMetrics.DETECTION_LATENCY).tag("output", "command").timer().count())
+        .isZero();
   }
 
   @Test
@@ -72,9 +87,17 @@ class VigilMetricsTest {
 
     // Then each outcome counts once and the reasons count per record
     var r = metrics.registry();
-    assertThat(r.get(VigilMetrics.EVENTS).tags("source", "login", "outcome", "dead-lettered").counter().count())
+    assertThat(
+            r.get(VigilMetrics.EVENTS)
+                .tags("source", "login", "outcome", "dead-lettered")
+                .counter()
+                .count())
         .isEqualTo(1);
-    assertThat(r.get(VigilMetrics.EVENTS).tags("source", "login", "outcome", "invalid").counter().count())
+    assertThat(
+            r.get(VigilMetrics.EVENTS)
+                .tags("source", "login", "outcome", "invalid")
+                .counter()
+                .count())
         .isEqualTo(1);
     assertThat(metrics.total(VigilMetrics.DLQ_RECORDS)).isEqualTo(3);
   }
@@ -93,8 +116,10 @@ class VigilMetricsTest {
     metrics.detected(VigilMetrics.OUTPUT_COMMAND, t + 60_000);
 
     // Then the spans are recorded, skew as zero
-    Timer alert = metrics.registry().get(VigilMetrics.DETECTION_LATENCY).tag("output", "alert").timer();
-    Timer command = metrics.registry().get(VigilMetrics.DETECTION_LATENCY).tag("output", "command").timer();
+    Timer alert =
+        metrics.registry().get(VigilMetrics.DETECTION_LATENCY).tag("output", "alert").timer();
+    Timer command =
+        metrics.registry().get(VigilMetrics.DETECTION_LATENCY).tag("output", "command").timer();
     assertThat(alert.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3_000);
     assertThat(command.count()).isEqualTo(2);
     assertThat(command.max(TimeUnit.MILLISECONDS)).isEqualTo(1_000);
