@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +123,12 @@ class MetricsIntegrationTest {
         GeneratedEventSender sender = new GeneratedEventSender(producer, topics);
         sender.send(generator.referenceData().stream());
         sender.send(generator.events(Duration.ofSeconds(90)));
+        // And one sign-in that is not Avro at all
+        producer.send(
+            new ProducerRecord<>(
+                topics.login().name(),
+                "mallory".getBytes(StandardCharsets.UTF_8),
+                "not avro".getBytes(StandardCharsets.UTF_8)));
         producer.flush();
       }
 
@@ -136,6 +143,7 @@ class MetricsIntegrationTest {
                 return s.sum("vigil_detection_latency_seconds_count") > 0
                     && s.sum("vigil_subjects_tracked") > 0
                     && s.sum("vigil_decisions_total") > 0
+                    && s.value("vigil_dlq_records_total", "reason", "MALFORMED") > 0
                     && s.names().contains("vigil_risk_top_subjects");
               });
       String after = scrape(port);
@@ -143,6 +151,9 @@ class MetricsIntegrationTest {
       Scrape second = new Scrape(after);
       assertThat(second.value("vigil_events_total", "outcome", "accepted")).isPositive();
       assertThat(second.sum("vigil_findings_total")).isPositive();
+      assertThat(second.value("vigil_dlq_records_total", "reason", "MALFORMED")).isEqualTo(1);
+      assertThat(second.value("vigil_events_total", "outcome", "dead-lettered")).isEqualTo(1);
+      assertThat(second.sum("vigil_risk_top_subjects")).isPositive();
       assertThat(second.sum("vigil_alerts_total")).isPositive();
       assertThat(second.value("vigil_policy_version", null, null)).isNotNegative();
       assertThat(second.sum("kafka_stream_thread_process_total")).isPositive();

@@ -42,10 +42,9 @@ public final class LogFormat {
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
       if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender
           && !(appender.getEncoder() instanceof JsonEncoder)) {
+        // Swapped in place: stopping would close the appender's stream for good.
         Encoder<ILoggingEvent> json = json(context);
-        appender.stop();
         appender.setEncoder(json);
-        appender.start();
       }
     }
   }

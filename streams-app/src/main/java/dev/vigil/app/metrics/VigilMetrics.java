@@ -216,14 +216,19 @@ public final class VigilMetrics {
     eventCounter(source, outcome).increment();
   }
 
-  /**
-   * Counts a record sent to the dead-letter topic; when it came undecoded from a signal topic, also
-   * counts a dead-lettered event of that source.
-   */
+  /** Counts a record sent to the dead-letter topic after it was decoded (processing failed). */
   public void deadLetter(String reason, String topic) {
     deadLetterCounter(reason).increment();
+  }
+
+  /**
+   * Counts a record sent to the dead-letter topic because it could not be decoded; when it came
+   * from a signal topic, also counts a dead-lettered event of that source.
+   */
+  public void deadLetterUndecoded(String reason, String topic) {
+    deadLetterCounter(reason).increment();
     String source = topic == null ? null : sourceByTopic.get(topic);
-    if (source != null && !reason.equals("OUT_OF_RANGE")) {
+    if (source != null) {
       event(source, DEAD_LETTERED);
     }
   }
@@ -274,18 +279,26 @@ public final class VigilMetrics {
 
   /**
    * Notes a subject's current risk for {@link #TOP_SUBJECTS}: kept while at medium or above,
-   * dropped below. The exported top list is refreshed at most once a second.
+   * dropped below.
    */
   public void subjectRisk(String subject, double score, RiskLevel level) {
+    boolean changed;
     if (level.ordinal() >= RiskLevel.MEDIUM.ordinal()) {
-      if (atRisk.size() < AT_RISK_KEPT || atRisk.containsKey(subject)) {
-        atRisk.put(subject, new AtRisk(score, level.name().toLowerCase(Locale.ROOT)));
+      if (atRisk.size() >= AT_RISK_KEPT && !atRisk.containsKey(subject)) {
+        return;
       }
-    } else if (atRisk.remove(subject) == null) {
-      return;
+      String name = level.name().toLowerCase(Locale.ROOT);
+      AtRisk before = atRisk.put(subject, new AtRisk(score, name));
+      changed = before == null || !before.level().equals(name);
+    } else {
+      changed = atRisk.remove(subject) != null;
+      if (!changed) {
+        return;
+      }
     }
+    // A subject entering, leaving or changing level shows at once; score moves once a second.
     long now = registry.config().clock().monotonicTime();
-    if (!topRefreshed || now - topRefreshedAt >= TimeUnit.SECONDS.toNanos(1)) {
+    if (changed || !topRefreshed || now - topRefreshedAt >= TimeUnit.SECONDS.toNanos(1)) {
       topRefreshed = true;
       topRefreshedAt = now;
       refreshTopSubjects();

@@ -31,7 +31,10 @@ class MetricsDocumentationTest {
     metrics.subjectRisk("s", 50, RiskLevel.HIGH);
     Set<String> registered = new TreeSet<>();
     for (Meter m : metrics.registry().getMeters()) {
-      registered.add(m.getId().getName());
+      // A timer's bucket gauge is part of the timer, not a meter of its own.
+      if (!m.getId().getName().endsWith(".histogram")) {
+        registered.add(m.getId().getName());
+      }
     }
 
     // When the guide's table is read

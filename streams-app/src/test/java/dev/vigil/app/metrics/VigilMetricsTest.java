@@ -80,10 +80,10 @@ class VigilMetricsTest {
     metrics.source("t.login", "login");
 
     // When one record cannot be decoded and one fails validation (then is dead-lettered)
-    metrics.deadLetter("MALFORMED", "t.login");
+    metrics.deadLetterUndecoded("MALFORMED", "t.login");
     metrics.event("login", VigilMetrics.INVALID);
     metrics.deadLetter("OUT_OF_RANGE", "t.login");
-    metrics.deadLetter("PROCESSING_ERROR", "other.topic");
+    metrics.deadLetterUndecoded("MALFORMED", "other.topic");
 
     // Then each outcome counts once and the reasons count per record
     var r = metrics.registry();
@@ -135,7 +135,7 @@ class VigilMetricsTest {
     metrics.subjectRisk("bob", 10, RiskLevel.LOW);
     metrics.subjectRisk("alice", 80, RiskLevel.HIGH);
 
-    // Then only alice is exported, with her score and level (bob's fall was refreshed at once)
+    // Then only alice is exported, with her level
     var gauges = metrics.registry().find(VigilMetrics.TOP_SUBJECTS).gauges();
     assertThat(gauges).hasSize(1);
     assertThat(gauges.iterator().next().getId().getTags())
