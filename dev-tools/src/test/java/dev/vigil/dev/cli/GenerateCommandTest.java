@@ -41,11 +41,16 @@ class GenerateCommandTest {
 
   @Test
   @Tag("integration")
-  @Timeout(120)
+  @Timeout(180)
   void shouldSendSignalsStampedWithTheCurrentTimeToTheConfiguredCluster(@TempDir Path dir)
       throws Exception {
     try (EmbeddedKafkaBroker broker =
-            EmbeddedKafkaBroker.builder().port(0).dataDir(dir).build().start();
+            EmbeddedKafkaBroker.builder()
+                .port(0)
+                .dataDir(dir)
+                .startTimeout(Duration.ofSeconds(90))
+                .build()
+                .start();
         InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0)) {
       // Given the topics on a broker
       VigilConfig config =
