@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * present from start, counting once traffic flows, and every metric the Grafana dashboards query.
  */
 @Tag("integration")
-@Timeout(180)
+@Timeout(300)
 class MetricsIntegrationTest {
 
   private static final int MAX_SCRAPE_BYTES = 200 * 1024;
@@ -114,7 +114,7 @@ class MetricsIntegrationTest {
       TrafficGenerator generator =
           new TrafficGenerator(
               new GeneratorSettings(
-                  7L, 60, 12, now, 50.0, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                  7L, 60, 12, now, 30.0, Duration.ofSeconds(5), Duration.ofSeconds(5)));
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(
               Map.of("bootstrap.servers", broker.bootstrapServers()),
@@ -122,7 +122,7 @@ class MetricsIntegrationTest {
               new ByteArraySerializer())) {
         GeneratedEventSender sender = new GeneratedEventSender(producer, topics);
         sender.send(generator.referenceData().stream());
-        sender.send(generator.events(Duration.ofSeconds(90)));
+        sender.send(generator.events(Duration.ofSeconds(60)));
         // And one sign-in that is not Avro at all
         producer.send(
             new ProducerRecord<>(
@@ -135,11 +135,13 @@ class MetricsIntegrationTest {
       // Then the counters move, the detection latency is measured and the risk store is counted
       await()
           .alias("alerts with a measured detection latency")
-          .atMost(Duration.ofSeconds(90))
+          .atMost(Duration.ofSeconds(150))
           .pollInterval(Duration.ofSeconds(1))
           .until(
               () -> {
-                Scrape s = new Scrape(scrape(port));
+                String text = scrape(port);
+                Files.writeString(Path.of("target", "metrics-last-poll.txt"), text);
+                Scrape s = new Scrape(text);
                 return s.sum("vigil_detection_latency_seconds_count") > 0
                     && s.sum("vigil_subjects_tracked") > 0
                     && s.sum("vigil_decisions_total") > 0
