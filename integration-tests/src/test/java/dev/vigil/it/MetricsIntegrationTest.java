@@ -186,6 +186,7 @@ class MetricsIntegrationTest {
               "vigil_alerts_total",
               "vigil_dlq_records_total",
               "vigil_subjects_tracked",
+              "vigil_input_lag",
               "vigil_policy_version",
               "vigil_policy_rejected_total",
               "vigil_sets_issued_total",

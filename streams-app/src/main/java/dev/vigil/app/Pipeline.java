@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,6 +49,7 @@ public final class Pipeline implements AutoCloseable {
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(metrics.registry());
     metrics.subjectsTracked(this::subjectsTracked);
+    metrics.inputLag(this::inputLag);
     streams.setStateListener(
         (now, before) -> {
           LOG.info("Kafka Streams state {} -> {}", before, now);
@@ -126,6 +128,28 @@ public final class Pipeline implements AutoCloseable {
     } catch (InvalidStateStoreException e) {
       return 0;
     }
+  }
+
+  /**
+   * Records behind on the partitions the stream threads' consumers are assigned: the sum of their
+   * per-partition {@code records-lag}, skipping partitions not fetched yet.
+   */
+  private double inputLag() {
+    double sum = 0;
+    for (var e : streams.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      String client = n.tags().getOrDefault("client-id", "");
+      if (n.name().equals("records-lag")
+          && n.group().equals("consumer-fetch-manager-metrics")
+          && n.tags().containsKey("partition")
+          && client.contains("-StreamThread-")
+          && client.endsWith("-consumer")
+          && e.getValue().metricValue() instanceof Number lag
+          && !Double.isNaN(lag.doubleValue())) {
+        sum += lag.doubleValue();
+      }
+    }
+    return sum;
   }
 
   /** The Kafka Streams instance, for interactive queries and state. */

@@ -9,14 +9,22 @@ import java.util.Set;
 
 /**
  * Trims Kafka client and Kafka Streams metrics to what an operator reads at the instance and thread
- * level: series per state store, task, processor node, record cache and partition are denied, and
- * so are statistics that stay NaN until a sample arrives (latency and size averages and maxima).
- * Meters outside {@code kafka.} pass untouched.
+ * level: series per state store, task, processor node, record cache, topic, partition and broker
+ * node are denied, and so are statistics that stay NaN until a sample arrives (averages, maxima,
+ * ratios). Input lag is exported as Vigil's own {@code vigil.input.lag} instead. Meters outside
+ * {@code kafka.} pass untouched.
  */
 public final class KafkaMetricsFilter implements MeterFilter {
 
   private static final Set<String> DENIED_TAG_KEYS =
-      Set.of("task.id", "processor.node.id", "record.cache.id", "partition", "topic.name");
+      Set.of(
+          "task.id",
+          "processor.node.id",
+          "record.cache.id",
+          "partition",
+          "topic",
+          "topic.name",
+          "node.id");
 
   private static final List<String> DENIED_PREFIXES =
       List.of(
@@ -51,13 +59,10 @@ public final class KafkaMetricsFilter implements MeterFilter {
       }
     }
     for (String suffix : NAN_PRONE_SUFFIXES) {
-      if (name.endsWith(suffix) && !KEPT.contains(name)) {
+      if (name.endsWith(suffix)) {
         return MeterFilterReply.DENY;
       }
     }
     return MeterFilterReply.NEUTRAL;
   }
-
-  /** NaN-prone statistics kept because dashboards read them; NaN samples are dropped at scrape. */
-  private static final Set<String> KEPT = Set.of("kafka.consumer.fetch.manager.records.lag.max");
 }

@@ -51,6 +51,9 @@ public final class VigilMetrics {
   /** Subjects with risk state on this instance. */
   public static final String SUBJECTS_TRACKED = "vigil.subjects.tracked";
 
+  /** Records on this instance's input partitions not yet consumed. */
+  public static final String INPUT_LAG = "vigil.input.lag";
+
   /** Version of the policy in force. */
   public static final String POLICY_VERSION = "vigil.policy.version";
 
@@ -104,6 +107,7 @@ public final class VigilMetrics {
   private final Map<String, String> sourceByTopic = new ConcurrentHashMap<>();
   private volatile DoubleSupplier subjects = () -> 0;
   private volatile DoubleSupplier policyVersion = () -> 0;
+  private volatile DoubleSupplier inputLag = () -> 0;
   private final Map<String, AtRisk> atRisk = new ConcurrentHashMap<>();
   private final MultiGauge topSubjects;
   private volatile long topRefreshedAt;
@@ -116,6 +120,9 @@ public final class VigilMetrics {
     this.registry = registry;
     Gauge.builder(SUBJECTS_TRACKED, this, m -> m.subjects.getAsDouble())
         .description("Subjects with risk state on this instance (store size estimate)")
+        .register(registry);
+    Gauge.builder(INPUT_LAG, this, m -> m.inputLag.getAsDouble())
+        .description("Records on this instance's assigned input partitions not yet consumed")
         .register(registry);
     Gauge.builder(POLICY_VERSION, this, m -> m.policyVersion.getAsDouble())
         .description("Version of the policy in force")
@@ -204,6 +211,11 @@ public final class VigilMetrics {
   /** Reports the number of subjects tracked from now on. */
   public void subjectsTracked(DoubleSupplier count) {
     this.subjects = count;
+  }
+
+  /** Reports the input lag from now on. */
+  public void inputLag(DoubleSupplier records) {
+    this.inputLag = records;
   }
 
   /** Reports the version of the policy in force from now on. */
