@@ -9,6 +9,7 @@ import dev.vigil.app.state.BoundedMemoryRocksDbConfig;
 import dev.vigil.app.topology.SignalTimestampExtractor;
 import dev.vigil.app.topology.TimestampBounds;
 import dev.vigil.app.topology.VigilTopology;
+import dev.vigil.app.topology.StoreNames;
 import dev.vigil.schemas.topic.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -20,11 +21,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +70,8 @@ public final class Pipeline implements AutoCloseable {
     this.streams = new KafkaStreams(topology, p);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(metrics.registry());
+    metrics.subjectsTracked(this::subjectsTracked);
+    metrics.inputLag(this::inputLag);
     streams.setStateListener(
         (now, before) -> {
           LOG.info("Kafka Streams state {} -> {}", before, now);
@@ -206,6 +213,44 @@ public final class Pipeline implements AutoCloseable {
     public void onRestoreSuspended(TopicPartition partition, String storeName, long totalRestored) {
       restoring.remove(partition);
     }
+  }
+
+  /** Active subjects in this instance's risk store (an estimate); 0 while it cannot be read. */
+  private double subjectsTracked() {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return 0;
+    }
+    try {
+      return streams
+          .store(
+              StoreQueryParameters.fromNameAndType(
+                  StoreNames.SUBJECT_RISK, QueryableStoreTypes.<String, Object>keyValueStore()))
+          .approximateNumEntries();
+    } catch (InvalidStateStoreException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Records behind on the partitions the stream threads' consumers are assigned: the sum of their
+   * per-partition {@code records-lag}, skipping partitions not fetched yet.
+   */
+  private double inputLag() {
+    double sum = 0;
+    for (var e : streams.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      String client = n.tags().getOrDefault("client-id", "");
+      if (n.name().equals("records-lag")
+          && n.group().equals("consumer-fetch-manager-metrics")
+          && n.tags().containsKey("partition")
+          && client.contains("-StreamThread-")
+          && client.endsWith("-consumer")
+          && e.getValue().metricValue() instanceof Number lag
+          && !Double.isNaN(lag.doubleValue())) {
+        sum += lag.doubleValue();
+      }
+    }
+    return sum;
   }
 
   /** The Kafka Streams instance, for interactive queries and state. */

@@ -11,6 +11,7 @@ import dev.vigil.app.http.HttpRoutes;
 import dev.vigil.app.http.HttpSecurity;
 import dev.vigil.app.http.RiskForwarder;
 import dev.vigil.app.http.StreamsRiskQuery;
+import dev.vigil.app.metrics.KafkaMetricsFilter;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.ingest.Formats;
 import dev.vigil.app.ingest.Mapping;
@@ -25,6 +26,7 @@ import dev.vigil.enforcement.SetIssuer;
 import dev.vigil.enforcement.SetSigner;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.detect.DetectionContext;
+import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.reference.ReferenceData;
@@ -68,6 +70,7 @@ public final class VigilApplication implements AutoCloseable {
   private final Topics topics;
   private final VigilMetrics metrics;
   private final PrometheusMeterRegistry prometheus;
+  private final Runnable jvmMetrics;
   private final ReferenceData reference = new ReferenceData();
   private final PolicyHolder policy;
   private final Pipeline pipeline;
@@ -86,6 +89,10 @@ public final class VigilApplication implements AutoCloseable {
     this.config = config;
     this.topics = topics(config);
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus
+        .config()
+        .meterFilter(KafkaMetricsFilter.forDetail(config.get(Settings.METRICS_KAFKA_DETAIL)));
+    this.jvmMetrics = VigilMetrics.bindJvm(prometheus);
     this.metrics = new VigilMetrics(prometheus);
     this.policy = new PolicyHolder(DEFAULT_POLICY_ID, PolicyParser.defaultPolicy(), metrics);
     this.sets = setIssuer(config);
@@ -106,8 +113,11 @@ public final class VigilApplication implements AutoCloseable {
   public static TopologyDependencies dependencies(
       VigilConfig config, ReferenceData reference, PolicyHolder policy, VigilMetrics metrics) {
     DetectorSettings detectorSettings = config.detectorSettings();
+    DetectorCatalog catalog = SignalFamilies.catalog(detectorSettings);
+    // Every finding id is a meter from the start, so alert rules can be written before incidents.
+    metrics.detectors(catalog.findingIds());
     return new TopologyDependencies(
-        SignalFamilies.catalog(detectorSettings),
+        catalog,
         new DetectionContext(reference, detectorSettings),
         FusionSettings.defaults(),
         policy,
@@ -276,7 +286,7 @@ public final class VigilApplication implements AutoCloseable {
                 .security(security)
                 .state(() -> pipeline.streams().state())
                 .restoring(pipeline::restoringPartitions)
-                .metrics(prometheus::scrape)
+                .metrics(this::scrape)
                 .jwks(() -> sets == null ? null : sets.signer().jwksJson())
                 .risk(new StreamsRiskQuery(pipeline.streams(), self))
                 .forwarder(new RiskForwarder(security.tls(), Duration.ofSeconds(5)))
@@ -386,9 +396,9 @@ public final class VigilApplication implements AutoCloseable {
     return metrics;
   }
 
-  /** Metrics in the Prometheus text format. */
+  /** Metrics in the Prometheus text format, without NaN samples. */
   public String scrape() {
-    return prometheus.scrape();
+    return VigilMetrics.withoutNaN(prometheus.scrape());
   }
 
   /** The pipeline. */
@@ -410,6 +420,7 @@ public final class VigilApplication implements AutoCloseable {
       ssf.close();
     }
     pipeline.close(config.shutdownTimeout());
+    jvmMetrics.run();
     prometheus.close();
   }
 }

@@ -18,7 +18,7 @@ public final class DevCli {
     System.exit(
         VigilCli.execute(
             System.getenv(),
-            List.of(new DemoCommand(), new DevCommand(), new BenchCommand()),
+            List.of(new DemoCommand(), new DevCommand(), new BenchCommand(), new GenerateCommand()),
             new PrintWriter(System.out, true),
             new PrintWriter(System.err, true),
             args));

@@ -5,6 +5,7 @@ import dev.vigil.app.cli.Observation;
 import dev.vigil.app.cli.OutputPrinter;
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.dev.cli.DemoOptions;
@@ -58,6 +59,7 @@ public final class VigilDemo {
 
   private static final Duration HISTORY = Duration.ofDays(7);
   private static final int DEMO_PARTITIONS = 3;
+  private static final long PROGRESS_EVERY_MS = 5_000;
 
   /** The static SSF management token of the demo (development only). */
   public static final String DEMO_SSF_TOKEN = "demo-ssf-token";
@@ -121,7 +123,7 @@ public final class VigilDemo {
                 broker.bootstrapServers(),
                 broker.startDuration().toMillis() / 1000.0,
                 (System.nanoTime() - t0) / 1e9));
-        return runTraffic(config, topics, options, printer, stop, stopping);
+        return runTraffic(config, topics, options, printer, stop, stopping, app.metrics());
       }
     } finally {
       stopping.set(true);
@@ -139,7 +141,8 @@ public final class VigilDemo {
       DemoOptions options,
       OutputPrinter printer,
       CountDownLatch stop,
-      AtomicBoolean stopping)
+      AtomicBoolean stopping,
+      VigilMetrics metrics)
       throws Exception {
     long seed = options.seed().orElse(System.nanoTime());
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -170,7 +173,7 @@ public final class VigilDemo {
       long h0 = System.nanoTime();
       long count = sender.send(generator.history(HISTORY));
       producer.flush();
-      waitForCatchUp(config, topics, Duration.ofMinutes(3), printer);
+      waitForCatchUp(config, topics, Duration.ofMinutes(3), printer, count);
       double secs = (System.nanoTime() - h0) / 1e9;
       printer.info(
           String.format(
@@ -182,9 +185,11 @@ public final class VigilDemo {
       long liveStartWall = System.currentTimeMillis();
       long deadline =
           options.duration().map(d -> liveStartWall + d.toMillis()).orElse(Long.MAX_VALUE);
+      LiveStatus status = new LiveStatus(metrics, printer, liveStartWall);
       while (System.currentTimeMillis() < deadline && !stopping.get()) {
         Instant simulatedNow = start.plusMillis(System.currentTimeMillis() - liveStartWall);
         sender.send(generator.nextBatchUntil(simulatedNow).stream());
+        status.maybePrint(System.currentTimeMillis());
         if (stop.await(100, TimeUnit.MILLISECONDS)) {
           break;
         }
@@ -235,25 +240,85 @@ public final class VigilDemo {
 
   /** Waits until the pipeline's consumer group has no lag on the signal topics. */
   private static void waitForCatchUp(
-      VigilConfig config, Topics topics, Duration max, OutputPrinter printer) throws Exception {
+      VigilConfig config, Topics topics, Duration max, OutputPrinter printer, long sent)
+      throws Exception {
     List<String> inputs = new java.util.ArrayList<>(VigilApplication.signalTopics(topics));
     inputs.add(topics.findings().name());
     long deadline = System.currentTimeMillis() + max.toMillis();
-    long nextReport = System.currentTimeMillis() + 10_000;
+    long began = System.currentTimeMillis();
+    long nextReport = began + PROGRESS_EVERY_MS;
     try (Admin admin = Admin.create(config.clientProperties())) {
       while (System.currentTimeMillis() < deadline) {
         long lag = ConsumerLag.of(admin, config.applicationId(), inputs);
         if (lag == 0) {
           return;
         }
-        if (System.currentTimeMillis() >= nextReport) {
-          printer.info(String.format("  ... %,d events still to process", lag));
-          nextReport = System.currentTimeMillis() + 10_000;
+        long now = System.currentTimeMillis();
+        if (now >= nextReport) {
+          // The lag also counts findings not yet scored, so progress is an estimate.
+          long done = Math.max(0, sent - lag);
+          printer.info(
+              String.format(
+                  "  ... history %d%%: %,d of %,d events, %,.0f events/s, %,d still to process",
+                  sent == 0 ? 100 : Math.min(100, done * 100 / sent),
+                  done,
+                  sent,
+                  done * 1000.0 / Math.max(1, now - began),
+                  lag));
+          nextReport = now + PROGRESS_EVERY_MS;
         }
         Thread.sleep(500); // Polling the broker for lag; there is no condition to await on.
       }
     }
     printer.info("The pipeline is still catching up with history; going live anyway.");
+  }
+
+  /**
+   * Prints the input rate and the alerts and commands so far, every few seconds of the live run.
+   */
+  private static final class LiveStatus {
+    private final VigilMetrics metrics;
+    private final OutputPrinter printer;
+    private long lastAt;
+    private double lastEvents;
+
+    LiveStatus(VigilMetrics metrics, OutputPrinter printer, long startMillis) {
+      this.metrics = metrics;
+      this.printer = printer;
+      this.lastAt = startMillis;
+      this.lastEvents = accepted();
+    }
+
+    void maybePrint(long now) {
+      if (now - lastAt < PROGRESS_EVERY_MS) {
+        return;
+      }
+      double events = accepted();
+      double commands =
+          metrics.registry().find(VigilMetrics.DECISIONS).tag("mode", "enforce").counters().stream()
+              .mapToDouble(io.micrometer.core.instrument.Counter::count)
+              .sum();
+      printer.info(
+          String.format(
+              "  live: %,.0f events/s in; %,.0f alerts, %,.0f commands, %,.0f findings so far",
+              (events - lastEvents) * 1000.0 / (now - lastAt),
+              metrics.total(VigilMetrics.ALERTS),
+              commands,
+              metrics.total(VigilMetrics.FINDINGS)));
+      lastAt = now;
+      lastEvents = events;
+    }
+
+    private double accepted() {
+      return metrics
+          .registry()
+          .find(VigilMetrics.EVENTS)
+          .tag("outcome", VigilMetrics.ACCEPTED)
+          .counters()
+          .stream()
+          .mapToDouble(io.micrometer.core.instrument.Counter::count)
+          .sum();
+    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

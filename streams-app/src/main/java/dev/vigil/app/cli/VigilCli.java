@@ -1,8 +1,10 @@
 package dev.vigil.app.cli;
 
 import dev.vigil.app.config.DevSandboxFile;
+import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.config.VigilConfigException;
+import dev.vigil.app.logging.LogFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,13 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
       scope = ScopeType.INHERIT,
       description = "Prefix of every topic name.")
   String topicPrefix;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      description = "Log format: text or json (setting 'log.format').")
+  String logFormat;
 
   @Option(
       names = "--verbose",
@@ -206,8 +215,11 @@ public final class VigilCli implements java.util.concurrent.Callable<Integer> {
     sets.forEach(loader::set);
     loader.flag("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
     loader.flag("topic.prefix", topicPrefix, "--topic-prefix");
+    loader.flag("log.format", logFormat, "--log-format");
     moreFlags.accept(loader);
-    return loader.load();
+    VigilConfig config = loader.load();
+    LogFormat.use(config.get(Settings.LOG_FORMAT));
+    return config;
   }
 
   private static String describe(Throwable ex) {

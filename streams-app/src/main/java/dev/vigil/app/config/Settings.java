@@ -527,7 +527,9 @@ public final class Settings {
         SSF_RECEIVER_AUDIENCE,
         SSF_RECEIVER_PUSH_TOKEN,
         SSF_RECEIVER_POLL_URL,
-        SSF_RECEIVER_POLL_TOKEN);
+        SSF_RECEIVER_POLL_TOKEN,
+        METRICS_KAFKA_DETAIL,
+        LOG_FORMAT);
   }
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     String reason = DeadLetters.reasonOf(exception);
     DeadLetters.log(LOG, context, reason, exception);
-    metrics.deadLetter(reason, context.topic());
+    metrics.deadLetterUndecoded(reason, context.topic());
     return Response.resume(
         DeadLetters.route(
             DeadLetters.record(

@@ -32,6 +32,7 @@ public final class PolicyHolder {
     this.activePolicyId = activePolicyId;
     this.current = new AtomicReference<>(initial);
     this.metrics = metrics;
+    metrics.policyVersion(() -> current.get().version());
   }
 
   /** The policy in force. */

@@ -109,7 +109,7 @@ final class SubjectScorer {
     state.criticality = reference.criticality(state.subjectId);
     FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));
     if (risk.levelChanged() || Math.abs(state.publishedScore - risk.score()) >= 1.0) {
-      emit(state, risk, Instant.ofEpochMilli(at), out);
+      emit(state, risk, Instant.ofEpochMilli(at), out, -1);
     }
   }
 
@@ -122,7 +122,7 @@ final class SubjectScorer {
     fusion.add(state, finding);
     state.criticality = reference.criticality(state.subjectId);
     FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));
-    emit(state, risk, Instant.ofEpochMilli(at), out);
+    emit(state, risk, Instant.ofEpochMilli(at), out, finding.getTimestamp().toEpochMilli());
   }
 
   /**
@@ -153,20 +153,29 @@ final class SubjectScorer {
     return false;
   }
 
+  /**
+   * @param signalMillis when the signal behind this was stamped, or -1 when time passing caused it
+   *     (no signal to measure detection latency from)
+   */
   private void emit(
       SubjectRiskState state,
       FusionResult risk,
       Instant at,
-      Consumer<Record<String, ScoringOutput>> out) {
+      Consumer<Record<String, ScoringOutput>> out,
+      long signalMillis) {
     long ts = at.toEpochMilli();
     state.publishedScore = risk.score();
     forward(out, state.subjectId, Kind.SCORE, RiskOutputs.subjectRisk(state, risk, at), ts);
+    metrics.subjectRisk(state.subjectId, risk.score(), risk.level());
     if (!risk.levelChanged()) {
       return;
     }
     Decision decision = decisions.decide(policy.current(), state, risk, at).orElse(null);
     metrics.alert(risk.level().name());
     forward(out, state.subjectId, Kind.ALERT, RiskOutputs.alert(state, risk, decision, at), ts);
+    if (signalMillis >= 0) {
+      metrics.detected(VigilMetrics.OUTPUT_ALERT, signalMillis);
+    }
     if (decision == null) {
       return;
     }
@@ -175,6 +184,9 @@ final class SubjectScorer {
     forward(out, state.subjectId, Kind.AUDIT, command, ts);
     if (decision.mode() == DecisionMode.ENFORCE) {
       forward(out, state.subjectId, Kind.COMMAND, command, ts);
+      if (signalMillis >= 0) {
+        metrics.detected(VigilMetrics.OUTPUT_COMMAND, signalMillis);
+      }
       if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
         state.sessions.clear();
       }

@@ -3,6 +3,7 @@ package dev.vigil.app.topology;
 import dev.vigil.app.errors.InvalidSignalException;
 import dev.vigil.app.errors.TimestampOutOfRangeException;
 import java.time.Instant;
+import dev.vigil.app.metrics.VigilMetrics;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -22,14 +23,19 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
   private final String signal;
   private final Function<V, Optional<String>> check;
   private final Function<V, Instant> eventTime;
+  private final VigilMetrics metrics;
   private FixedKeyProcessorContext<String, V> context;
   private TimestampBounds bounds;
 
   ValidationProcessor(
-      String signal, Function<V, Optional<String>> check, Function<V, Instant> eventTime) {
+      String signal,
+      Function<V, Optional<String>> check,
+      Function<V, Instant> eventTime,
+      VigilMetrics metrics) {
     this.signal = signal;
     this.check = check;
     this.eventTime = eventTime;
+    this.metrics = metrics;
   }
 
   @Override
@@ -45,6 +51,7 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
     }
     Optional<String> problem = check.apply(record.value());
     if (problem.isPresent()) {
+      metrics.event(signal, VigilMetrics.INVALID);
       throw new InvalidSignalException(
           "Rejected " + signal + " signal with key '" + record.key() + "': " + problem.get() + ".");
     }
@@ -52,9 +59,11 @@ final class ValidationProcessor<V> implements FixedKeyProcessor<String, V, V> {
         bounds.problem(
             "event time", eventTime.apply(record.value()), context.currentSystemTimeMs());
     if (time.isPresent()) {
+      metrics.event(signal, VigilMetrics.INVALID);
       throw new TimestampOutOfRangeException(
           "Rejected " + signal + " signal with key '" + record.key() + "': " + time.get() + ".");
     }
+    metrics.event(signal, VigilMetrics.ACCEPTED);
     context.forward(record);
   }
 }

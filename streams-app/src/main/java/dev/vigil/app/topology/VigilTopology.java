@@ -1,5 +1,6 @@
 package dev.vigil.app.topology;
 
+import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.serde.CborSerde;
 import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.detect.BaselineBundle;
@@ -111,6 +112,7 @@ public final class VigilTopology {
   private static <E extends SpecificRecord> KStream<String, E> familyStream(
       StreamsBuilder builder, Topics topics, SignalFamily<E> family, TopologyDependencies deps) {
     Topic<String, E> topic = topics.signal(family.topic(), family.type());
+    deps.metrics().source(topic.name(), family.name());
     KStream<String, E> validated =
         builder.stream(
                 topic.name(),
@@ -119,7 +121,7 @@ public final class VigilTopology {
             .processValues(
                 () ->
                     new ValidationProcessor<>(
-                        family.name(), family.validation(), family.eventTime()),
+                        family.name(), family.validation(), family.eventTime(), deps.metrics()),
                 Named.as(family.name() + "-validate"));
     int partitions = deps.signalPartitions().applyAsInt(topic.name());
     KStream<String, E> placed =

@@ -188,6 +188,27 @@ class VigilTopologyTest {
     assertThat(alerts.readValuesToList())
         .extracting(RiskAlert::getSubjectId)
         .containsExactly("erin");
+    // And the signals are counted by outcome, and the alert's detection latency is measured
+    assertThat(loginEvents(VigilMetrics.INVALID)).isEqualTo(1);
+    assertThat(loginEvents(VigilMetrics.ACCEPTED)).isEqualTo(2);
+    assertThat(loginEvents(VigilMetrics.DEAD_LETTERED)).isZero();
+    assertThat(
+            metrics
+                .registry()
+                .get(VigilMetrics.DETECTION_LATENCY)
+                .tag("output", VigilMetrics.OUTPUT_ALERT)
+                .timer()
+                .count())
+        .isEqualTo(1);
+  }
+
+  private double loginEvents(String outcome) {
+    return metrics
+        .registry()
+        .get(VigilMetrics.EVENTS)
+        .tags("source", "login", "outcome", outcome)
+        .counter()
+        .count();
   }
 
   @Test
@@ -219,6 +240,8 @@ class VigilTopologyTest {
     assertThat(header(dead.get(0).headers().lastHeader(DeadLetters.HEADER_REASON)))
         .isEqualTo("MALFORMED");
     assertThat(metrics.total("vigil.dlq.records")).isEqualTo(1);
+    assertThat(loginEvents(VigilMetrics.DEAD_LETTERED)).isEqualTo(1);
+    assertThat(loginEvents(VigilMetrics.ACCEPTED)).isZero();
   }
 
   private static String header(Header h) {
