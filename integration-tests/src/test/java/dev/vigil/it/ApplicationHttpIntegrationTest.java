@@ -9,7 +9,6 @@ import dev.vigil.app.VigilApplication;
 import dev.vigil.app.cli.VigilCli;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.TopicAdmin;
-import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.enforcement.CaepEventType;
 import dev.vigil.enforcement.EnforcementClient;
 import dev.vigil.enforcement.RevocationView;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.app.cli.VigilCli;
-import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.DecisionMode;

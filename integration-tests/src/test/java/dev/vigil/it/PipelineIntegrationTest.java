@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.app.errors.DeadLetters;
-import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schema.AuthMethod;
 import dev.vigil.schema.EnforcementAction;
 import dev.vigil.schema.EnforcementCommand;

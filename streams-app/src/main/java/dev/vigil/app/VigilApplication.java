@@ -11,13 +11,13 @@ import dev.vigil.app.http.HttpRoutes;
 import dev.vigil.app.http.HttpSecurity;
 import dev.vigil.app.http.RiskForwarder;
 import dev.vigil.app.http.StreamsRiskQuery;
-import dev.vigil.app.metrics.KafkaMetricsFilter;
-import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.ingest.Formats;
 import dev.vigil.app.ingest.Mapping;
-import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.app.metrics.KafkaMetricsFilter;
+import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.ssf.Ssf;
 import dev.vigil.app.ssf.SsfAuthorizer;
+import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.app.topology.PolicyHolder;
 import dev.vigil.app.topology.TopologyDependencies;
 import dev.vigil.app.topology.VigilTopology;
@@ -35,7 +35,6 @@ import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
-import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -48,8 +47,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,13 +116,13 @@ public final class VigilApplication implements AutoCloseable {
     // Every finding id is a meter from the start, so alert rules can be written before incidents.
     metrics.detectors(catalog.findingIds());
     return new TopologyDependencies(
-        catalog,
-        new DetectionContext(reference, detectorSettings),
-        FusionSettings.defaults(),
-        policy,
-        config.get(Settings.DECAY_INTERVAL),
-        metrics,
-        config.get(Settings.DEVICE_CHECK_INTERVAL))
+            catalog,
+            new DetectionContext(reference, detectorSettings),
+            FusionSettings.defaults(),
+            policy,
+            config.get(Settings.DECAY_INTERVAL),
+            metrics,
+            config.get(Settings.DEVICE_CHECK_INTERVAL))
         .withRawMappings(rawMappings(config));
   }
 

@@ -104,7 +104,6 @@ public final class Benchmark {
               .with("topic.prefix", "bench", "vigil bench")
               .with("http.port", "0", "vigil bench")
               .with("replication.factor", "1", "vigil bench")
-
               .with("http.auth.mode", "none", "vigil bench");
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30));

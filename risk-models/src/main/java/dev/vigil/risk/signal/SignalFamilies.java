@@ -116,8 +116,8 @@ public final class SignalFamilies {
           null);
 
   /**
-   * Login detectors keyed by where attempts come from (one address or host against many
-   * subjects): the IP address, else the source host.
+   * Login detectors keyed by where attempts come from (one address or host against many subjects):
+   * the IP address, else the source host.
    */
   public static final DetectorGroup<LoginEvent> LOGIN_BY_SOURCE_IP =
       new DetectorGroup<>(

@@ -79,7 +79,9 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     Integer id = ids.get(schema);
     List<Integer> versions = subjects.getOrDefault(subject, List.of());
     int at = id == null ? -1 : versions.indexOf(id);
-    return at < 0 ? Optional.empty() : Optional.of(new RegisteredSchema(subject, id, at + 1, schema));
+    return at < 0
+        ? Optional.empty()
+        : Optional.of(new RegisteredSchema(subject, id, at + 1, schema));
   }
 
   @Override

@@ -457,6 +457,138 @@ public final class Settings {
           "Mapping files (YAML) whose raw topics the pipeline maps to signals, as vigil ingest --mapping does.",
           null);
 
+  /** Whether the OpenID SSF 1.0 transmitter and receiver endpoints are served. */
+  public static final Setting<Boolean> SSF_ENABLED =
+      Setting.bool(
+          "ssf.enabled",
+          true,
+          "Serve the OpenID SSF 1.0 transmitter (metadata, streams, push and poll) and receiver.");
+
+  /** Base URL put in the SSF metadata; empty derives it from each request's Host. */
+  public static final Setting<String> SSF_BASE_URL =
+      Setting.matching(
+          "ssf.base.url",
+          "",
+          Pattern.compile("(https?://[^\\s/]+(/\\S*)?)?"),
+          "an http:// or https:// URL, or empty",
+          "Public base URL of this API for the SSF metadata; empty uses the request's Host.",
+          null);
+
+  /** Whether streams get every subject (ALL) or only the subjects they add (NONE). */
+  public static final Setting<String> SSF_DEFAULT_SUBJECTS =
+      Setting.oneOf(
+          "ssf.default.subjects",
+          "all",
+          "SSF default_subjects: all sends every subject a stream has not removed, none only added"
+              + " ones.",
+          null,
+          "all",
+          "none");
+
+  /** Push attempts after the first before a stream is paused. */
+  public static final Setting<Integer> SSF_PUSH_MAX_RETRIES =
+      Setting.integer(
+          "ssf.push.max.retries",
+          8,
+          0,
+          100,
+          "Push retries per SET (exponential back-off) before the transmitter pauses the stream.",
+          null);
+
+  /** First push retry delay; doubles per retry. */
+  public static final Setting<Integer> SSF_PUSH_BACKOFF_MS =
+      Setting.integer(
+          "ssf.push.backoff.ms",
+          200,
+          1,
+          60_000,
+          "First push retry delay in milliseconds; it doubles per retry up to 30 seconds.",
+          null);
+
+  /**
+   * A static bearer token granting ssf.read and ssf.manage, for development only; empty refuses
+   * every SSF management call unless an authorizer is installed.
+   */
+  public static final Setting<String> SSF_DEV_TOKEN =
+      Setting.matching(
+          "ssf.dev.token",
+          "",
+          Pattern.compile("[A-Za-z0-9._~+/=-]*"),
+          "a bearer token (letters, digits, ._~+/=-), or empty",
+          "Development-only static bearer token with scopes ssf.read and ssf.manage.",
+          null);
+
+  /** Identity providers whose SETs the receiver accepts: issuer|jwks_uri pairs. */
+  public static final Setting<String> SSF_RECEIVER_ISSUERS =
+      Setting.matching(
+          "ssf.receiver.issuers",
+          "",
+          Pattern.compile(
+              "([^\\s|,]+\\|https?://[^\\s|,]+(,\\s*[^\\s|,]+\\|https?://[^\\s|,]+)*)?"),
+          "comma-separated issuer|jwks_uri pairs, or empty",
+          "Transmitters whose SETs become external signals, as issuer|jwks_uri pairs.",
+          null);
+
+  /** The audience SETs sent to Vigil must name; empty uses sets.issuer. */
+  public static final Setting<String> SSF_RECEIVER_AUDIENCE =
+      Setting.matching(
+          "ssf.receiver.audience",
+          "",
+          Pattern.compile("\\S*"),
+          "a URI without spaces, or empty",
+          "Audience SETs pushed or polled to Vigil must contain; empty means sets.issuer.",
+          null);
+
+  /** Bearer token transmitters must send when pushing to Vigil's receiver; empty for none. */
+  public static final Setting<String> SSF_RECEIVER_PUSH_TOKEN =
+      Setting.matching(
+          "ssf.receiver.push.token",
+          "",
+          Pattern.compile("[A-Za-z0-9._~+/=-]*"),
+          "a bearer token (letters, digits, ._~+/=-), or empty",
+          "Bearer token a transmitter must present to push SETs to Vigil; empty accepts any.",
+          null);
+
+  /** A transmitter poll endpoint Vigil polls as a receiver (RFC 8936); empty for none. */
+  public static final Setting<String> SSF_RECEIVER_POLL_URL =
+      Setting.matching(
+          "ssf.receiver.poll.url",
+          "",
+          Pattern.compile("(https?://\\S+)?"),
+          "an http:// or https:// URL, or empty",
+          "Poll endpoint of another transmitter whose SETs Vigil fetches (RFC 8936); empty for none.",
+          null);
+
+  /** Bearer token for the poll endpoint. */
+  public static final Setting<String> SSF_RECEIVER_POLL_TOKEN =
+      Setting.matching(
+          "ssf.receiver.poll.token",
+          "",
+          Pattern.compile("[A-Za-z0-9._~+/=-]*"),
+          "a bearer token (letters, digits, ._~+/=-), or empty",
+          "Bearer token Vigil sends to ssf.receiver.poll.url.",
+          null);
+
+  /** How much of Kafka's own client and Streams metrics {@code /metrics} exports. */
+  public static final Setting<String> METRICS_KAFKA_DETAIL =
+      Setting.oneOf(
+          "metrics.kafka.detail",
+          "summary",
+          "Kafka metrics on /metrics: summary (instance and thread level) or all (per store/task).",
+          null,
+          "summary",
+          "all");
+
+  /** Log line format. */
+  public static final Setting<String> LOG_FORMAT =
+      Setting.oneOf(
+          "log.format",
+          "text",
+          "Log format on stderr: text for people, json for one JSON object per line.",
+          null,
+          "text",
+          "json");
+
   /** Every detector parameter and {@code <detector>.enabled} flag, read off the detectors. */
   public static final List<Setting<String>> DETECTOR_PARAMETERS =
       DetectorParameters.all().values().stream().map(Setting::detectorParameter).toList();

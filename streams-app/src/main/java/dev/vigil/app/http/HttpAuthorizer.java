@@ -118,8 +118,8 @@ public final class HttpAuthorizer implements Authorizer {
   }
 
   /**
-   * The caller an {@code Authorization} header stands for (bearer JWT or static token), for
-   * routes that see only the header; client certificates need the request ({@link #authenticate}).
+   * The caller an {@code Authorization} header stands for (bearer JWT or static token), for routes
+   * that see only the header; client certificates need the request ({@link #authenticate}).
    *
    * @throws ApiError 401 when the header is not acceptable
    */

@@ -41,8 +41,8 @@ public final class HttpRoutes {
   }
 
   /**
-   * Lets a component register its own Javalin handlers, which authorize callers themselves (the
-   * SSF transmitter's routes check their scopes per RFC 8935/8936 error rules).
+   * Lets a component register its own Javalin handlers, which authorize callers themselves (the SSF
+   * transmitter's routes check their scopes per RFC 8935/8936 error rules).
    */
   public void javalin(java.util.function.Consumer<Javalin> routes) {
     routes.accept(app);

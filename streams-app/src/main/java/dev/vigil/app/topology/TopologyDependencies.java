@@ -100,7 +100,8 @@ public record TopologyDependencies(
   }
 
   /** The same dependencies, with a raw-topic mapping stage for these mappings. */
-  public TopologyDependencies withRawMappings(java.util.List<dev.vigil.app.ingest.Mapping> mappings) {
+  public TopologyDependencies withRawMappings(
+      java.util.List<dev.vigil.app.ingest.Mapping> mappings) {
     return new TopologyDependencies(
         catalog,
         detection,

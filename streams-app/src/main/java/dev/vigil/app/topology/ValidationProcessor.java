@@ -2,8 +2,8 @@ package dev.vigil.app.topology;
 
 import dev.vigil.app.errors.InvalidSignalException;
 import dev.vigil.app.errors.TimestampOutOfRangeException;
-import java.time.Instant;
 import dev.vigil.app.metrics.VigilMetrics;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;

@@ -1,6 +1,5 @@
 package dev.vigil.app.topology;
 
-import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.serde.CborSerde;
 import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.detect.BaselineBundle;
@@ -13,7 +12,6 @@ import dev.vigil.risk.signal.DetectorGroup;
 import dev.vigil.risk.signal.SignalFamilies;
 import dev.vigil.risk.signal.SignalFamily;
 import dev.vigil.schema.AccessGrant;
-import dev.vigil.schema.DevicePosture;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
@@ -21,7 +19,6 @@ import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

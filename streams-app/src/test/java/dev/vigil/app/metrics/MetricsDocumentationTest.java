@@ -26,7 +26,7 @@ class MetricsDocumentationTest {
   void shouldDocumentEveryRegisteredVigilMeterAndNoOther() throws IOException {
     // Given every meter Vigil registers, with the top-subjects gauge populated
     VigilMetrics metrics = VigilMetrics.inMemory();
-    metrics.detectors(DetectorCatalog.defaults(DetectorSettings.defaults()).findingIds());
+    metrics.detectors(dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds());
     metrics.source("t", "login");
     metrics.subjectRisk("s", 50, RiskLevel.HIGH);
     Set<String> registered = new TreeSet<>();

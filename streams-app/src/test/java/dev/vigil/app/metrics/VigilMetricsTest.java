@@ -25,7 +25,7 @@ class VigilMetricsTest {
   void shouldRegisterEveryKnownSeriesAtZeroBeforeTheFirstEvent() {
     // Given fresh meters told the sources and detectors
     VigilMetrics metrics = VigilMetrics.inMemory();
-    List<String> detectors = DetectorCatalog.defaults(DetectorSettings.defaults()).findingIds();
+    List<String> detectors = dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds();
     metrics.detectors(detectors);
     metrics.source("vigil.signals.login.v1", "login");
 

@@ -106,7 +106,11 @@ class SsfReceiverHttpTest {
             .jwks(() -> null)
             .risk(id -> new RiskQuery.Unknown())
             .clock(Clock.systemUTC())
-            .extension(routes -> routes.javalin(new SsfRoutes(transmitter, receiver, SsfAuthorizer.denyAll(), "", PUSH_TOKEN)))
+            .extension(
+                routes ->
+                    routes.javalin(
+                        new SsfRoutes(
+                            transmitter, receiver, SsfAuthorizer.denyAll(), "", PUSH_TOKEN)))
             .start();
     receiverUrl = "http://localhost:" + api.port() + "/ssf/receiver";
   }

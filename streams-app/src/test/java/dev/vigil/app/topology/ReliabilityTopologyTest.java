@@ -2,43 +2,31 @@ package dev.vigil.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.app.Pipeline;
 import dev.vigil.app.errors.DeadLetters;
 import dev.vigil.app.metrics.VigilMetrics;
-import dev.vigil.risk.decision.PolicyParser;
-import dev.vigil.risk.detect.DetectionContext;
-import dev.vigil.risk.detect.DetectorCatalog;
-import dev.vigil.risk.detect.DetectorSettings;
-import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
-import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad input never stops the pipeline, on the production defaults of {@link
- * TopologyFixture} (the production configuration): an oversized record and events stamped far from the wall clock are
+ * Bad input never stops the pipeline, on the production defaults of {@link TopologyFixture} (the
+ * production configuration): an oversized record and events stamped far from the wall clock are
  * dead-lettered and valid records around them are scored.
  */
 class ReliabilityTopologyTest {

@@ -11,7 +11,6 @@ import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectRisk;
 import dev.vigil.schema.SubjectType;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

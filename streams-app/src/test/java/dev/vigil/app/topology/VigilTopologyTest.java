@@ -45,7 +45,8 @@ class VigilTopologyTest {
 
   @BeforeEach
   void setUp() {
-    fixture = TopologyFixture.builder(stateDir, T0)
+    fixture =
+        TopologyFixture.builder(stateDir, T0)
             .set("decay.interval", "10s")
             // Tests stamp events ahead of the driver's wall clock, which only moves when told.
             .set("timestamp.max.future.skew", "365d")
