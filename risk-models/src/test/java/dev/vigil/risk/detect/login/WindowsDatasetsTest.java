@@ -307,7 +307,13 @@ class WindowsDatasetsTest {
             org.assertj.core.groups.Tuple.tuple(NewHostLogonDetector.ID, "pgustavo"),
             org.assertj.core.groups.Tuple.tuple(AsRepRoastingDetector.DOWNGRADE_ID, "pgustavo"),
             org.assertj.core.groups.Tuple.tuple(AsRepRoastingDetector.DOWNGRADE_ID, "172.18.39.6"));
-    assertThat(findings.get(0).getSummary())
-        .startsWith("First logon to WORKSTATION6 by a network logon");
+    assertThat(findings)
+        .filteredOn(f -> f.getDetectorId().equals(NewHostLogonDetector.ID))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.getSummary())
+                    .startsWith("First logon to WORKSTATION6 by a network logon"));
+    assertThat(findings).noneMatch(f -> f.getDetectorId().equals(ExplicitCredentialsDetector.ID));
   }
 }
