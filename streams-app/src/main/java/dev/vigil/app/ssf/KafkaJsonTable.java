@@ -61,6 +61,8 @@ public final class KafkaJsonTable implements JsonTable {
         new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer());
     Map<String, Object> c = new HashMap<>(clientProperties);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // A missing table topic must be reported, not auto-created without compaction.
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     consumer =
         new KafkaConsumer<>(c, topic.keySerde().deserializer(), topic.valueSerde().deserializer());

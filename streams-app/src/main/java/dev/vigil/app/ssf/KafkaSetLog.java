@@ -28,6 +28,7 @@ public final class KafkaSetLog implements SetLog {
     Map<String, Object> c = new HashMap<>(clientProperties);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer =
         new KafkaConsumer<>(c, sets.keySerde().deserializer(), sets.valueSerde().deserializer());
