@@ -22,6 +22,7 @@ class DemoCommandTest {
   private static DemoOptions parse(String... args) {
     DemoCommand demo = new DemoCommand();
     CommandLine cli = new CommandLine(new VigilCli(Map.of()));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.addSubcommand(demo);
     String[] all = new String[args.length + 1];
     all[0] = "demo";
