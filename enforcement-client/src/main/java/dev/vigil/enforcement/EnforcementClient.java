@@ -122,7 +122,7 @@ public final class EnforcementClient implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("The enforcement client stopped: {}", e.toString(), e);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
       stopped.countDown();
     }
   }
@@ -205,7 +205,7 @@ public final class EnforcementClient implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } else if (thread == null) {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 }

@@ -116,8 +116,9 @@ public final class Pipeline implements AutoCloseable {
         DeadLetterDeserializationHandler.class);
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-    // Bad reference data (threat intel, policy, profiles) is dead-lettered too, not fatal.
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Bad reference data (threat intel, policy, profiles) is dead-lettered too, not fatal. The
+    // flag is deprecated because a later Kafka enables this by default; until then it is needed.
+    enableGlobalProcessingHandler(p);
     p.put(DeadLetters.METRICS_CONFIG, metrics);
     p.put(DeadLetters.GLOBAL_TOPICS_CONFIG, String.join(",", VigilTopology.globalTopics(topics)));
     p.putIfAbsent(DeadLetters.MAX_VALUE_BYTES_CONFIG, DeadLetters.DEFAULT_MAX_VALUE_BYTES);
@@ -271,5 +272,10 @@ public final class Pipeline implements AutoCloseable {
     if (globalDeadLetters != null) {
       globalDeadLetters.close();
     }
+  }
+
+  @SuppressWarnings("deprecation")
+  private static void enableGlobalProcessingHandler(Properties p) {
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
   }
 }

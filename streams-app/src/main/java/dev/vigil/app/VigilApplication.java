@@ -118,7 +118,7 @@ public final class VigilApplication implements AutoCloseable {
     return new TopologyDependencies(
             catalog,
             new DetectionContext(reference, detectorSettings),
-            FusionSettings.defaults(),
+            FusionSettings.from(detectorSettings),
             policy,
             config.get(Settings.DECAY_INTERVAL),
             metrics,

@@ -1,5 +1,9 @@
 package dev.vigil.risk.fusion;
 
+import dev.vigil.risk.RiskLevels;
+import dev.vigil.risk.detect.DetectorSettings;
+import java.time.Duration;
+
 /**
  * Parameters of risk fusion.
  *
@@ -19,6 +23,7 @@ package dev.vigil.risk.fusion;
  *     wall clock plus this (300)
  * @param allowedLatenessSeconds subjects are moved forward on stream time only up to this far
  *     behind it, so findings up to this late are still scored at their own time (300)
+ * @param levels where each risk level starts (20, 40, 70, 90)
  */
 public record FusionSettings(
     double zetaExponent,
@@ -31,10 +36,36 @@ public record FusionSettings(
     double repeatCapFactor,
     long repeatMinGapSeconds,
     long maxClockSkewSeconds,
-    long allowedLatenessSeconds) {
+    long allowedLatenessSeconds,
+    RiskLevels.Bounds levels) {
 
   /** The defaults. */
   public static FusionSettings defaults() {
-    return new FusionSettings(1.5, 32, 10, 1.0, 5, 5, 2.0, 2.0, 3600, 300, 300);
+    return from(DetectorSettings.defaults());
+  }
+
+  /**
+   * Fusion parameters from settings ({@code fusion.*}, {@code levels.*}), each defaulting as
+   * documented above; read through {@link DetectorSettings} so they are settings like detector
+   * parameters.
+   */
+  public static FusionSettings from(DetectorSettings s) {
+    return new FusionSettings(
+        s.getDouble("fusion.zeta-exponent", 1.5),
+        s.getInt("fusion.max-findings", 32),
+        s.getInt("fusion.max-event-ids", 10),
+        s.getDouble("fusion.min-effective-score", 1.0),
+        s.getDouble("fusion.hysteresis-margin", 5),
+        s.getInt("fusion.top-contributions", 5),
+        s.getDouble("fusion.repeat-exponent", 2.0),
+        s.getDouble("fusion.repeat-cap-factor", 2.0),
+        s.getDuration("fusion.repeat-min-gap", Duration.ofHours(1)).toSeconds(),
+        s.getDuration("fusion.max-clock-skew", Duration.ofMinutes(5)).toSeconds(),
+        s.getDuration("fusion.allowed-lateness", Duration.ofMinutes(5)).toSeconds(),
+        new RiskLevels.Bounds(
+            s.getDouble("levels.low", 20),
+            s.getDouble("levels.medium", 40),
+            s.getDouble("levels.high", 70),
+            s.getDouble("levels.critical", 90)));
   }
 }

@@ -131,7 +131,7 @@ public final class RiskFusion {
     double p = 1 - remaining;
     double score = 100 * applyCriticality(p, criticality);
     RiskLevel previous = state.level;
-    RiskLevel level = RiskLevels.withHysteresis(score, previous, settings.hysteresisMargin());
+    RiskLevel level = settings.levels().withHysteresis(score, previous, settings.hysteresisMargin());
 
     List<Contribution> contributions = new ArrayList<>();
     Set<String> eventIds = new LinkedHashSet<>();

@@ -197,7 +197,11 @@ public record Setting<T>(
           return parameter.type().equals("integer") ? text.replace("_", "") : text;
         },
         allowed,
-        "Detector parameter (" + parameter.type() + "); see docs/detectors.md.",
+        (parameter.key().startsWith("fusion.") || parameter.key().startsWith("levels.")
+                ? "Risk fusion parameter ("
+                : "Detector parameter (")
+            + parameter.type()
+            + "); see docs/decisions.md and docs/detectors.md.",
         null);
   }
 }

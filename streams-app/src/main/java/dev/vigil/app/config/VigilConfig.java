@@ -622,7 +622,7 @@ public final class VigilConfig {
     }
 
     private static void flatten(Path file, String prefix, JsonNode node, Map<String, String> out) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         String key = prefix + field.getKey();

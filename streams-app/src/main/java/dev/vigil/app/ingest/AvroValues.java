@@ -60,7 +60,7 @@ final class AvroValues {
         case MAP:
           Map<String, String> map = new LinkedHashMap<>();
           if (v.isObject()) {
-            v.fields()
+            v.properties().iterator()
                 .forEachRemaining(
                     e -> {
                       if (!e.getValue().isNull()) {

@@ -179,7 +179,7 @@ public final class Mapping {
     root.path("null-values").forEach(n -> nullValues.add(n.asText()));
     Map<String, Map<String, JsonNode>> tables = new LinkedHashMap<>();
     root.path("tables")
-        .fields()
+        .properties().iterator()
         .forEachRemaining(
             e -> tables.put(e.getKey(), ValueSpec.table(e.getValue(), "tables." + e.getKey())));
 
@@ -205,7 +205,7 @@ public final class Mapping {
 
     Map<SignalType, Map<String, ValueSpec>> base = new EnumMap<>(SignalType.class);
     root.path("base")
-        .fields()
+        .properties().iterator()
         .forEachRemaining(
             e -> {
               SignalType t = signal(e.getKey(), "base." + e.getKey());
@@ -261,7 +261,7 @@ public final class Mapping {
     fields.putAll(own);
     // An explicit null in a rule removes a base field.
     r.path("fields")
-        .fields()
+        .properties().iterator()
         .forEachRemaining(
             e -> {
               if (e.getValue().isNull()) {
@@ -294,7 +294,7 @@ public final class Mapping {
     if (!node.isObject()) {
       throw new MappingException(where + " must be a map from signal field to value.");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (signal.schema().getField(e.getKey()) == null) {
         throw new MappingException(

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
 public final class RecordReader {
 
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
   private static final int PEEK_LIMIT = 64 * 1024 * 1024;
 
   /**

@@ -212,7 +212,7 @@ final class ValueSpec {
       throw new MappingException("The table at " + where + " must be a map of values.");
     }
     Map<String, JsonNode> t = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       t.put(e.getKey().strip().toLowerCase(Locale.ROOT), e.getValue());
     }
@@ -401,7 +401,7 @@ final class ValueSpec {
       throw new MappingException("'fields' at " + where + " must be a map of field specs.");
     }
     Map<String, ValueSpec> out = new LinkedHashMap<>();
-    node.fields()
+    node.properties().iterator()
         .forEachRemaining(
             e -> out.put(e.getKey(), parse(e.getValue(), where + "." + e.getKey(), tables)));
     return out;

@@ -109,7 +109,7 @@ public final class KafkaJsonTable implements JsonTable {
     } catch (RuntimeException e) {
       LOG.error("Stopped following {}: {}", topic.name(), e.getMessage(), e);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

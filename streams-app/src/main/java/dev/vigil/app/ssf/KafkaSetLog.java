@@ -92,6 +92,6 @@ public final class KafkaSetLog implements SetLog {
 
   @Override
   public synchronized void close() {
-    consumer.close(Duration.ofSeconds(5));
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
   }
 }

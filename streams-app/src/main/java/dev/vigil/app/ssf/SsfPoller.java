@@ -90,7 +90,7 @@ public final class SsfPoller implements AutoCloseable {
     errs.clear();
     JsonNode answer = JSON.readTree(r.body());
     JsonNode sets = answer.path("sets");
-    for (Iterator<Map.Entry<String, JsonNode>> it = sets.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = sets.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       SsfReceiver.Outcome o = receiver.receive(e.getValue().asText());
       if (o.accepted()) {
