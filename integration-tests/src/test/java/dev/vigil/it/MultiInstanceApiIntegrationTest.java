@@ -162,9 +162,15 @@ class MultiInstanceApiIntegrationTest {
       // Then instance one answers for a subject instance two owns, forwarding the credentials
       String path = "/subjects/" + remote + "/risk";
       await()
-          .alias("instance one answers 200 for " + remote)
+          .alias("instance one answers for " + remote + " with its raised risk")
           .atMost(Duration.ofSeconds(90))
-          .until(() -> send("GET", port1, path, TOKEN).statusCode() == 200);
+          .until(
+              () -> {
+                HttpResponse<String> r = send("GET", port1, path, TOKEN);
+                return r.statusCode() == 200
+                    && Set.of("HIGH", "CRITICAL")
+                        .contains(JSON.readTree(r.body()).get("level").asText());
+              });
       JsonNode body = JSON.readTree(send("GET", port1, path, TOKEN).body());
       assertThat(body.get("forwardedTo").asText()).isEqualTo("127.0.0.1:" + port2);
       assertThat(body.get("hostedBy").asText()).isEqualTo("127.0.0.1:" + port2);
