@@ -152,7 +152,7 @@ final class AvroValues {
 
   private static Instant time(JsonNode v, java.time.ZoneId zone) {
     try {
-      return AUTO.parse(v, zone);
+      return AUTO.parse(v, zone).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     } catch (DateTimeException e) {
       throw new ValueSpec.Skip("bad-timestamp", true, "'" + v.asText() + "' is not a time");
     }

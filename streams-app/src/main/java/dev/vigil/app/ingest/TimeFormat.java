@@ -71,8 +71,9 @@ public final class TimeFormat {
         try {
           return new TimeFormat(
               n,
-              DateTimeFormatter.ofPattern(n, Locale.ROOT)
-                  .withResolverStyle(ResolverStyle.SMART)
+              // Year-of-era (y) needs an era under STRICT; proleptic years (u) are the same here.
+              DateTimeFormatter.ofPattern(n.contains("G") ? n : n.replace('y', 'u'), Locale.ROOT)
+                  .withResolverStyle(ResolverStyle.STRICT)
                   .withChronology(java.time.chrono.IsoChronology.INSTANCE));
         } catch (IllegalArgumentException e) {
           throw new MappingException("Invalid time format '" + n + "': " + e.getMessage() + ".", e);
