@@ -95,7 +95,10 @@ public final class DevCommand implements Callable<Integer> {
               .with("state.dir", dir.resolve("state").toString(), "by vigil dev")
               .with("application.id", "vigil-dev", "by vigil dev")
               .with("http.port", Integer.toString(httpPort), "by vigil dev")
-              .with("commit.interval.ms", "200", "by vigil dev");
+              .with("commit.interval.ms", "200", "by vigil dev")
+              .with("replication.factor", "1", "by vigil dev")
+              // A sandbox on loopback for one person: the API needs no token here.
+              .with("http.auth.mode", "none", "by vigil dev");
       Topics topics = VigilApplication.topics(config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
         admin.createAll(topics, config.partitions(), (short) 1);

@@ -15,7 +15,7 @@ public final class DetectorSettings {
    * A parameter a detector read, with its type and default.
    *
    * @param key the full key, e.g. {@code login.password-spray.min-subjects}
-   * @param type {@code integer}, {@code number}, {@code boolean} or {@code duration}
+   * @param type {@code integer}, {@code number}, {@code boolean}, {@code duration} or {@code text}
    * @param defaultValue the default as text
    */
   public record Parameter(String key, String type, String defaultValue) {}
@@ -102,6 +102,7 @@ public final class DetectorSettings {
 
   /** A text value, trimmed, or the default when the key is not set. */
   public String getString(String key, String defaultValue) {
+    read(key, "text", defaultValue);
     String v = values.get(key);
     return v == null ? defaultValue : v.trim();
   }

@@ -173,7 +173,7 @@ public record Setting<T>(
           case "number" -> "a number";
           case "boolean" -> "true or false";
           case "duration" -> "a duration such as 30s, 10m, 2h or 7d";
-          default -> "a value";
+          default -> "any text";
         };
     return new Setting<>(
         parameter.key(),

@@ -145,7 +145,7 @@ class DocumentedSettingsTest {
       case "number" -> Double.toString(Double.parseDouble(p.defaultValue()) * 2 + 1);
       case "boolean" -> Boolean.toString(!Boolean.parseBoolean(p.defaultValue()));
       case "duration" -> Durations.format(Durations.parse(p.defaultValue()).plusMinutes(1));
-      default -> throw new IllegalStateException(p.type());
+      default -> p.defaultValue() + ",changed";
     };
   }
 
@@ -154,7 +154,8 @@ class DocumentedSettingsTest {
       case "integer" -> s.getInt(p.key(), -1);
       case "number" -> s.getDouble(p.key(), -1);
       case "boolean" -> s.getBoolean(p.key(), false);
-      default -> s.getDuration(p.key(), Duration.ZERO);
+      case "duration" -> s.getDuration(p.key(), Duration.ZERO);
+      default -> s.getString(p.key(), "");
     };
   }
 
