@@ -2,6 +2,8 @@ package dev.vigil.risk.reference;
 
 import dev.vigil.schema.Criticality;
 import dev.vigil.schema.IndicatorType;
+import dev.vigil.schema.NetworkKind;
+import dev.vigil.schema.NetworkRange;
 import dev.vigil.schema.ServiceEdge;
 import dev.vigil.schema.SubjectProfile;
 import dev.vigil.schema.ThreatIndicator;
@@ -11,9 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reference data the detectors consult: threat intelligence (IPs, CIDR blocks, ASNs), trusted
- * networks (corporate egress, known VPN concentrators) and the allowed service edges. Updated from
- * the compacted reference topics; safe to read from several threads while being updated.
+ * Reference data the detectors consult: threat intelligence (IPs, CIDR blocks, ASNs), known network
+ * ranges (office and corporate-VPN egress, relays, in-flight Wi-Fi, anonymizers; from the networks
+ * reference topic) and the allowed service edges. Updated from the compacted reference topics; safe
+ * to read from several threads while being updated.
  */
 public final class ReferenceData {
 
@@ -23,7 +26,8 @@ public final class ReferenceData {
   private final CidrSet<ThreatIndicator> cidrIndicators = new CidrSet<>();
   private final Map<Long, ThreatIndicator> asnIndicators = new ConcurrentHashMap<>();
   private final Map<String, ThreatIndicator> byKey = new ConcurrentHashMap<>();
-  private final CidrSet<String> trustedNetworks = new CidrSet<>();
+  private final CidrSet<NetworkRange> networks = new CidrSet<>();
+  private final Map<String, String> networkCidrs = new ConcurrentHashMap<>();
   private final Map<String, ServiceEdge> edges = new ConcurrentHashMap<>();
   private final Map<String, Boolean> workloadsWithEdgePolicy = new ConcurrentHashMap<>();
 
@@ -113,14 +117,59 @@ public final class ReferenceData {
             || at.isBefore(indicator.getValidUntil()));
   }
 
-  /** Adds a trusted network (CIDR), such as a corporate egress range or a known VPN. */
-  public void addTrustedNetwork(String cidr, String name) {
-    trustedNetworks.put(cidr, name);
+  /**
+   * Adds or replaces a known network range from the networks reference topic ({@code null}
+   * withdraws the one under {@code key}).
+   *
+   * @throws IllegalArgumentException if the CIDR does not parse
+   */
+  public void putNetwork(String key, NetworkRange range) {
+    String previous = networkCidrs.remove(key);
+    if (previous != null) {
+      networks.remove(previous);
+    }
+    if (range == null) {
+      return;
+    }
+    networks.put(range.getCidr(), range);
+    networkCidrs.put(key, range.getCidr());
   }
 
-  /** The name of the trusted network containing the address, if any. */
+  /** Adds a trusted network (CIDR), such as a corporate egress range. */
+  public void addTrustedNetwork(String cidr, String name) {
+    putNetwork(
+        cidr,
+        NetworkRange.newBuilder().setCidr(cidr).setKind(NetworkKind.TRUSTED).setName(name).build());
+  }
+
+  /** The known network range containing the address, if any (the most specific one). */
+  public Optional<NetworkRange> network(String ip) {
+    return ip == null ? Optional.empty() : networks.match(ip);
+  }
+
+  /**
+   * The name of the trusted network containing the address, if any: office egress or the
+   * organisation's own VPN.
+   */
   public Optional<String> trustedNetwork(String ip) {
-    return ip == null ? Optional.empty() : trustedNetworks.match(ip);
+    return network(ip)
+        .filter(n -> n.getKind() == NetworkKind.TRUSTED || n.getKind() == NetworkKind.CORPORATE_VPN)
+        .map(NetworkRange::getName);
+  }
+
+  /**
+   * Whether an address's geolocation says nothing about where the person is: trusted office or
+   * corporate VPN egress, privacy relays and in-flight Wi-Fi. Consumer VPNs and anonymizers are not
+   * excused: an attacker hides behind them.
+   */
+  public Optional<NetworkRange> locationFreeNetwork(String ip) {
+    return network(ip)
+        .filter(
+            n ->
+                switch (n.getKind()) {
+                  case TRUSTED, CORPORATE_VPN, RELAY, INFLIGHT_WIFI -> true;
+                  default -> false;
+                });
   }
 
   /** Adds or replaces what is known about a subject ({@code null} removes it). */

@@ -7,6 +7,7 @@ import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.ExternalSignal;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.NetworkFlow;
+import dev.vigil.schema.NetworkRange;
 import dev.vigil.schema.PolicyDocument;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
@@ -50,6 +51,7 @@ public final class Topics {
   private final Topic<String, PolicyDocument> policy;
   private final Topic<String, ServiceEdge> serviceEdges;
   private final Topic<String, SubjectProfile> subjects;
+  private final Topic<String, NetworkRange> networks;
   private final Topic<String, RiskFinding> findings;
   private final Topic<String, SubjectRisk> scores;
   private final Topic<String, RiskAlert> alerts;
@@ -97,6 +99,12 @@ public final class Topics {
             name("reference.subjects"),
             key,
             avro.valueSerde(SubjectProfile.class),
+            TopicSpec.table());
+    networks =
+        new Topic<>(
+            name("reference.networks"),
+            key,
+            avro.valueSerde(NetworkRange.class),
             TopicSpec.table());
     findings =
         new Topic<>(name("risk.findings"), key, avro.valueSerde(RiskFinding.class), output());
@@ -212,6 +220,14 @@ public final class Topics {
     return subjects;
   }
 
+  /**
+   * Known network ranges (compacted), keyed by CIDR: trusted and corporate-VPN egress, relays,
+   * anonymizers.
+   */
+  public Topic<String, NetworkRange> networks() {
+    return networks;
+  }
+
   /** Detector findings, keyed by subject. */
   public Topic<String, RiskFinding> findings() {
     return findings;
@@ -322,6 +338,7 @@ public final class Topics {
         policy,
         serviceEdges,
         subjects,
+        networks,
         findings,
         scores,
         alerts,

@@ -21,6 +21,9 @@ public final class StoreNames {
   /** Allowed service edges (global). */
   public static final String SERVICE_EDGES = "service-edges";
 
+  /** Known network ranges: office and corporate-VPN egress, relays, anonymizers (global). */
+  public static final String NETWORKS = "networks";
+
   /** Decision policies (global). */
   public static final String POLICY = "policy";
 

@@ -330,6 +330,7 @@ public final class VigilTopology {
         builder, topics.threatIntel(), StoreNames.THREAT_INTEL, reference::putIndicator);
     globalReference(builder, topics.serviceEdges(), StoreNames.SERVICE_EDGES, reference::putEdge);
     globalReference(builder, topics.subjects(), StoreNames.SUBJECTS, reference::putSubject);
+    globalReference(builder, topics.networks(), StoreNames.NETWORKS, reference::putNetwork);
     PolicyHolder policy = deps.policy();
     globalReference(builder, topics.policy(), StoreNames.POLICY, (key, doc) -> policy.offer(doc));
   }

@@ -185,6 +185,34 @@ class ScoringTimeTopologyTest {
     }
   }
 
+  @Test
+  void shouldLoadCorporateVpnRangesFromTheNetworksTopicSoVpnUsersAreNotImpossibleTravellers() {
+    try (TopologyFixture vigil = new TopologyFixture(registry, stateDir.resolve("n"), T0)) {
+      var logins = vigil.input(vigil.topics.login());
+      TestOutputTopic<String, RiskAlert> alerts = vigil.output(vigil.topics.alerts());
+      // Given the corporate VPN's Sydney egress published on the networks reference topic
+      vigil
+          .input(vigil.topics.networks())
+          .pipeInput(
+              "198.51.100.0/24",
+              dev.vigil.schema.NetworkRange.newBuilder()
+                  .setCidr("198.51.100.0/24")
+                  .setKind(dev.vigil.schema.NetworkKind.CORPORATE_VPN)
+                  .setName("GlobalProtect ap-southeast")
+                  .build());
+      // When carol signs in at home in Berlin, then through the VPN 30 minutes later
+      LoginEvent home = Signals.login("e1", "carol", T0, Signals.berlin(), "s-1");
+      home.setIp("192.0.2.10");
+      logins.pipeInput("carol", home, T0);
+      Instant later = T0.plusSeconds(1800);
+      logins.pipeInput(
+          "carol", Signals.login("e2", "carol", later, Signals.sydney(), "s-2"), later);
+
+      // Then no alert is raised
+      assertThat(alerts.isEmpty()).isTrue();
+    }
+  }
+
   private static RiskFinding finding(
       String detector, String subject, double score, Instant at, Duration halfLife, String event) {
     return Findings.finding(detector, subject, SubjectType.HUMAN, at)

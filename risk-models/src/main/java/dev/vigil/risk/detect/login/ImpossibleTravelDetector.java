@@ -18,8 +18,10 @@ import java.util.Optional;
 /**
  * Impossible travel (Entra ID Protection "atypical travel", Okta "impossible travel"): two
  * successful sign-ins whose locations are farther apart than anyone could travel in the time
- * between them. Tiny distances (geolocation noise), sign-ins from trusted networks or known VPNs,
- * and out-of-order events are ignored.
+ * between them. Tiny distances (geolocation noise) and out-of-order events are ignored; sign-ins
+ * from ranges whose egress says nothing about the person's place (office or corporate-VPN egress,
+ * iCloud Private Relay and other relays, in-flight Wi-Fi; the networks reference topic) are neither
+ * compared nor remembered, while consumer VPNs and anonymizers still count.
  */
 public final class ImpossibleTravelDetector
     implements Detector<LoginEvent, ImpossibleTravelDetector.State> {
@@ -76,11 +78,14 @@ public final class ImpossibleTravelDetector
     if (state.eventId != null && at < state.atMillis) {
       return List.of(); // Out of order: the baseline already holds a newer sign-in.
     }
+    // Office and corporate-VPN egress, relays and in-flight Wi-Fi say nothing about where the
+    // person is: such a sign-in is neither compared nor kept as the last known place.
+    if (context.reference().locationFreeNetwork(event.getIp()).isPresent()) {
+      return List.of();
+    }
     Optional<RiskFinding> finding = Optional.empty();
-    if (state.eventId != null
-        && context.reference().trustedNetwork(event.getIp()).isEmpty()
-        && context.reference().trustedNetwork(state.ip).isEmpty()) {
-      finding = compare(event, state, geo, at);
+    if (state.eventId != null && context.reference().locationFreeNetwork(state.ip).isEmpty()) {
+      finding = compare(event, state, geo, at, context);
     }
     state.eventId = event.getEventId();
     state.atMillis = at;
@@ -91,7 +96,8 @@ public final class ImpossibleTravelDetector
     return finding.map(List::of).orElse(List.of());
   }
 
-  private Optional<RiskFinding> compare(LoginEvent event, State previous, Geo geo, long at) {
+  private Optional<RiskFinding> compare(
+      LoginEvent event, State previous, Geo geo, long at, DetectionContext context) {
     double km =
         GeoDistance.km(
             previous.latitude, previous.longitude, geo.getLatitude(), geo.getLongitude());
@@ -131,6 +137,13 @@ public final class ImpossibleTravelDetector
             .evidence("asn", geo.getAsn())
             .evidence("distanceKm", Math.round(km))
             .evidence("speedKmh", Math.round(speed))
+            .evidence(
+                "network",
+                context
+                    .reference()
+                    .network(event.getIp())
+                    .map(n -> n.getKind() + " " + n.getName())
+                    .orElse(null))
             .sourceEvents(previous.eventId, event.getEventId())
             .tactic("T1078")
             .build());

@@ -15,8 +15,9 @@ import java.util.Locale;
  * Unfamiliar sign-in properties after Freeman et al., NDSS 2016 ("Who Are You? A Statistical
  * Approach to Measuring User Authenticity"); the counterpart of Entra ID Protection's "unfamiliar
  * sign-in properties". A successful sign-in is scored by the likelihood ratio p(features |
- * attacker) / p(features | subject), with the attacker distribution approximated by the
- * population's ({@link PopulationStats}, held by this instance) and the subject's by its own
+ * attacker) / p(features | subject), with the attacker distribution approximated by fixed
+ * population priors from configuration (no statistics shared between subjects, so a restart or
+ * another instance gives the same findings for the same input) and the subject's by its own
  * decayed, capped frequencies (the baseline). Two hierarchical features are used, network (country,
  * ASN, IP) and client (device type, OS, browser). Within a hierarchy the ratio is taken at the
  * finest level whose value the subject has used, times the inverse of the subject's smoothed rate
@@ -39,13 +40,15 @@ public final class UnfamiliarPropertiesDetector
   private final double userHalfLifeSec;
   private final Duration halfLife;
   private final SignInHistory.Learning learning;
-  private final PopulationStats population;
+  private final DetectorSettings settings;
 
   /**
    * Reads {@code threshold} (likelihood ratio, 100), {@code smoothing} (1.0), {@code
-   * baseline-half-life} (90d), {@code population-half-life} (7d), {@code population-capacity} (4096
-   * values per feature), {@code min-events} (10), {@code min-history} (3d), {@code half-life}
-   * (12h).
+   * baseline-half-life} (90d), {@code min-events} (10), {@code min-history} (3d), {@code half-life}
+   * (12h), and the population priors {@code population-share.<feature>} (the share of all sign-ins
+   * a typical value of the feature has; default 1/vocabulary: country 1/250, asn 1/20000, ip 1e-6,
+   * deviceType 1/6, os 1/50, browser 1/500) with per-value overrides {@code
+   * population-share.<feature>.<value>} (e.g. {@code population-share.country.DE=0.4}).
    */
   public UnfamiliarPropertiesDetector(DetectorSettings settings) {
     this.threshold = settings.getDouble(ID + ".threshold", 100);
@@ -54,10 +57,7 @@ public final class UnfamiliarPropertiesDetector
         settings.getDuration(ID + ".baseline-half-life", Duration.ofDays(90)).toSeconds();
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
     this.learning = SignInHistory.Learning.from(settings, ID, 10, Duration.ofDays(3));
-    this.population =
-        new PopulationStats(
-            settings.getInt(ID + ".population-capacity", 4096),
-            settings.getDuration(ID + ".population-half-life", Duration.ofDays(7)).toSeconds());
+    this.settings = settings;
   }
 
   /** The subject's feature frequencies: capped, decayed count maps per hierarchy level. */
@@ -71,9 +71,14 @@ public final class UnfamiliarPropertiesDetector
     DecayedCounts browser = new DecayedCounts();
   }
 
-  /** The population statistics this instance learns from the sign-ins it sees. */
-  public PopulationStats population() {
-    return population;
+  /**
+   * The population prior of a feature value: a per-value override, else the feature's share, else
+   * one over the feature's vocabulary. Fixed by configuration, so identical on every instance.
+   */
+  double populationShare(String feature, String value, double vocabulary) {
+    String base = ID + ".population-share." + feature;
+    double share = settings.getDouble(base + "." + value, settings.getDouble(base, 1 / vocabulary));
+    return Math.max(1e-9, Math.min(1, share));
   }
 
   @Override
@@ -119,7 +124,6 @@ public final class UnfamiliarPropertiesDetector
     for (List<Level> hierarchy : List.of(network, client)) {
       for (Level l : hierarchy) {
         l.user().add(l.value(), sec, l.capacity(), userHalfLifeSec);
-        population.observe(l.feature(), l.value(), sec);
       }
     }
     state.history.record(LoginSignals.millis(event));
@@ -193,8 +197,7 @@ public final class UnfamiliarPropertiesDetector
       DecayedCounts u = f.user();
       double share = u.count(f.value(), sec, userHalfLifeSec) / u.sum(sec, userHalfLifeSec);
       double pUser = (1 - escape(u, sec)) * share;
-      double pPopulation =
-          population.probability(f.feature(), f.value(), sec, f.vocab(), smoothing);
+      double pPopulation = populationShare(f.feature(), f.value(), f.vocab());
       ratio = pPopulation / Math.max(pUser, 1e-9);
     }
     if (familiar + 1 < levels.size()) {
@@ -249,6 +252,8 @@ public final class UnfamiliarPropertiesDetector
         .evidence("os", LoginSignals.os(event))
         .evidence("browser", LoginSignals.browser(event))
         .evidence("baselineSignIns", state.history.signIns())
+        .evidence("learning", false)
+        .evidence("observations", state.history.signIns())
         .sourceEvents(event.getEventId())
         .tactic("T1078")
         .build();

@@ -34,8 +34,9 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
 
   /**
    * Reads {@code ratio-threshold} (0.1), {@code smoothing} (0.1 per hour), {@code score} (25),
-   * {@code baseline-half-life} (30d), {@code min-events} (30), {@code min-history} (7d), {@code
-   * half-life} (4h).
+   * {@code baseline-half-life} (30d), {@code min-events} (12: people with long SSO sessions sign in
+   * a dozen times a week; the uniform pseudo-count acts as the prior, and confidence grows with the
+   * observations up to 30), {@code min-history} (7d), {@code half-life} (4h).
    */
   public UnusualHourDetector(DetectorSettings settings) {
     this.ratioThreshold = settings.getDouble(ID + ".ratio-threshold", 0.1);
@@ -44,7 +45,7 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
     this.binHalfLifeSec =
         settings.getDuration(ID + ".baseline-half-life", Duration.ofDays(30)).toSeconds();
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(4));
-    this.learning = SignInHistory.Learning.from(settings, ID, 30, Duration.ofDays(7));
+    this.learning = SignInHistory.Learning.from(settings, ID, 12, Duration.ofDays(7));
   }
 
   /** Decayed sign-in counts per UTC hour, all as of {@code at} (epoch seconds). */
@@ -95,7 +96,7 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
                 Findings.finding(
                         ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
                     .score(score + 5 * (1 - ratio / ratioThreshold))
-                    .confidence(0.5)
+                    .confidence(0.3 + 0.2 * Math.min(1, state.history.signIns() / 30.0))
                     .halfLife(halfLife)
                     .summary(
                         String.format(
@@ -112,6 +113,8 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
                     .evidence("typicalShare", String.format(Locale.ROOT, "%.4f", typical))
                     .evidence("ratio", String.format(Locale.ROOT, "%.3f", ratio))
                     .evidence("ip", event.getIp())
+                    .evidence("learning", false)
+                    .evidence("observations", state.history.signIns())
                     .sourceEvents(event.getEventId())
                     .build());
       }
@@ -136,6 +139,9 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
         0.25 * s.hours[Math.floorMod(hour - 1, HOURS)]
             + 0.5 * s.hours[hour]
             + 0.25 * s.hours[(hour + 1) % HOURS];
-    return (kernel + smoothing) / (total + HOURS * smoothing);
+    // A sparse history leans on the flat prior: the pseudo-count grows as (30 / observations)^2.
+    double sparse = Math.max(1, 30.0 / Math.max(1, s.history.signIns()));
+    double a = smoothing * sparse * sparse;
+    return (kernel + a) / (total + HOURS * a);
   }
 }

@@ -1,6 +1,5 @@
 package dev.vigil.risk.detect.login;
 
-import static dev.vigil.risk.detect.login.LoginFixture.BERLIN;
 import static dev.vigil.risk.detect.login.LoginFixture.MONDAY;
 import static dev.vigil.risk.detect.login.LoginFixture.SAO_PAULO;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,25 +105,52 @@ class UnfamiliarPropertiesDetectorTest {
   }
 
   @Test
-  void shouldKeepPopulationStatisticsBounded() {
-    // Given a population capacity of 64 values per feature
-    UnfamiliarPropertiesDetector small =
-        new UnfamiliarPropertiesDetector(
-            DetectorSettings.of(
-                Map.of(UnfamiliarPropertiesDetector.ID + ".population-capacity", "64")));
-    LoginFixture.Runner r = new LoginFixture.Runner(List.of(small), DetectionContext.defaults());
-
-    // When 1,000 subjects sign in from 1,000 addresses
+  void shouldGiveTheSameFindingsWhateverOtherSubjectsTheInstanceSawBefore() {
+    // Given two instances, as after a restart or on two application instances: the second one has
+    // also seen a thousand other people sign in from Brazil
+    UnfamiliarPropertiesDetector fresh =
+        new UnfamiliarPropertiesDetector(DetectorSettings.defaults());
+    UnfamiliarPropertiesDetector busy =
+        new UnfamiliarPropertiesDetector(DetectorSettings.defaults());
+    LoginFixture.Runner a = new LoginFixture.Runner(List.of(fresh), DetectionContext.defaults());
+    LoginFixture.Runner b = new LoginFixture.Runner(List.of(busy), DetectionContext.defaults());
     for (int i = 0; i < 1000; i++) {
-      r.run(
+      b.run(
           fx.login("u" + i, MONDAY.plusSeconds(i))
-              .from(BERLIN)
+              .from(SAO_PAULO)
               .ip("10.0." + i / 250 + "." + i % 250)
               .build());
     }
 
-    // Then the population remembers at most 64 addresses
-    assertThat(small.population().size("ip")).isLessThanOrEqualTo(64);
-    assertThat(small.population().size("country")).isEqualTo(1);
+    // When both see alice's same history and the same sign-in from Brazil
+    List<LoginEvent> history = fx.officeHistory("alice", MONDAY, 14);
+    a.runAll(history);
+    b.runAll(history);
+    LoginEvent brazil =
+        fx.login("alice", MONDAY.plus(Duration.ofDays(14)).plusSeconds(9 * 3600))
+            .from(SAO_PAULO)
+            .ip("198.51.100.77")
+            .agent("Chrome Mobile", "Android", "mobile")
+            .build();
+
+    // Then the findings are identical, and say the subject has finished learning
+    List<RiskFinding> first = a.run(brazil);
+    assertThat(first).hasSize(1);
+    assertThat(b.run(brazil)).isEqualTo(first);
+    assertThat(first.get(0).getEvidence()).containsEntry("learning", "false");
+    assertThat(first.get(0).getEvidence()).containsKey("observations");
+  }
+
+  @Test
+  void shouldTakePopulationPriorsFromConfiguration() {
+    // Given a prior that half of all sign-ins come from Brazil
+    UnfamiliarPropertiesDetector d =
+        new UnfamiliarPropertiesDetector(
+            DetectorSettings.of(
+                Map.of(UnfamiliarPropertiesDetector.ID + ".population-share.country.BR", "0.5")));
+
+    // Then that value's prior is the configured one, others keep one over the vocabulary
+    assertThat(d.populationShare("country", "BR", 250)).isEqualTo(0.5);
+    assertThat(d.populationShare("country", "DE", 250)).isEqualTo(1 / 250.0);
   }
 }
