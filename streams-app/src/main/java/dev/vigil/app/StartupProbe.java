@@ -106,6 +106,7 @@ public final class StartupProbe {
     Map<String, Object> cfg = new HashMap<>(clientProperties);
     cfg.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     cfg.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    cfg.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 5_000);
     cfg.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 5_000);
     try (Admin admin = Admin.create(cfg)) {
       int nodes = admin.describeCluster().nodes().get(6, TimeUnit.SECONDS).size();

@@ -217,8 +217,10 @@ class EmbeddedKafkaBrokerTest {
     String[] common = {"--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", "cli"};
 
     // When topics are created twice, the second time with another partition count, then listed
-    int created = cli(out, err, common, "topics", "create", "--partitions", "2");
-    int mismatch = cli(out, err, common, "topics", "create", "--partitions", "3");
+    int created =
+        cli(out, err, common, "topics", "create", "--partitions", "2", "--replication-factor", "1");
+    int mismatch =
+        cli(out, err, common, "topics", "create", "--partitions", "3", "--replication-factor", "1");
     await()
         .alias("created topics are in the broker's metadata")
         .atMost(TIMEOUT)
