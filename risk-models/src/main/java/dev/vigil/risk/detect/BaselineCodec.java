@@ -21,7 +21,8 @@ public final class BaselineCodec {
           .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .defaultPropertyInclusion(
-              JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
           .findAndAddModules()
           .build();
 

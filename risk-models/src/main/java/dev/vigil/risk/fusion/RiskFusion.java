@@ -1,6 +1,5 @@
 package dev.vigil.risk.fusion;
 
-import dev.vigil.risk.RiskLevels;
 import dev.vigil.schema.Contribution;
 import dev.vigil.schema.Criticality;
 import dev.vigil.schema.RiskFinding;
@@ -131,7 +130,8 @@ public final class RiskFusion {
     double p = 1 - remaining;
     double score = 100 * applyCriticality(p, criticality);
     RiskLevel previous = state.level;
-    RiskLevel level = settings.levels().withHysteresis(score, previous, settings.hysteresisMargin());
+    RiskLevel level =
+        settings.levels().withHysteresis(score, previous, settings.hysteresisMargin());
 
     List<Contribution> contributions = new ArrayList<>();
     Set<String> eventIds = new LinkedHashSet<>();

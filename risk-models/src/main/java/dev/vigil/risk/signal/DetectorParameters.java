@@ -11,9 +11,9 @@ import java.util.TreeMap;
 
 /**
  * Every parameter of the built-in detectors and of fusion ({@code fusion.*}, {@code levels.*}),
- * read off the code itself: the catalog is
- * built once with recording settings, so a parameter exists exactly when a detector reads it, with
- * the default the detector uses. Each detector also has {@code <id>.enabled} (true).
+ * read off the code itself: the catalog is built once with recording settings, so a parameter
+ * exists exactly when a detector reads it, with the default the detector uses. Each detector also
+ * has {@code <id>.enabled} (true).
  */
 public final class DetectorParameters {
 

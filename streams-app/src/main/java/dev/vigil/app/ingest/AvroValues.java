@@ -60,7 +60,8 @@ final class AvroValues {
         case MAP:
           Map<String, String> map = new LinkedHashMap<>();
           if (v.isObject()) {
-            v.properties().iterator()
+            v.properties()
+                .iterator()
                 .forEachRemaining(
                     e -> {
                       if (!e.getValue().isNull()) {

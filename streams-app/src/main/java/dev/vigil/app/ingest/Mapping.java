@@ -179,7 +179,8 @@ public final class Mapping {
     root.path("null-values").forEach(n -> nullValues.add(n.asText()));
     Map<String, Map<String, JsonNode>> tables = new LinkedHashMap<>();
     root.path("tables")
-        .properties().iterator()
+        .properties()
+        .iterator()
         .forEachRemaining(
             e -> tables.put(e.getKey(), ValueSpec.table(e.getValue(), "tables." + e.getKey())));
 
@@ -205,7 +206,8 @@ public final class Mapping {
 
     Map<SignalType, Map<String, ValueSpec>> base = new EnumMap<>(SignalType.class);
     root.path("base")
-        .properties().iterator()
+        .properties()
+        .iterator()
         .forEachRemaining(
             e -> {
               SignalType t = signal(e.getKey(), "base." + e.getKey());
@@ -261,7 +263,8 @@ public final class Mapping {
     fields.putAll(own);
     // An explicit null in a rule removes a base field.
     r.path("fields")
-        .properties().iterator()
+        .properties()
+        .iterator()
         .forEachRemaining(
             e -> {
               if (e.getValue().isNull()) {

@@ -401,7 +401,8 @@ final class ValueSpec {
       throw new MappingException("'fields' at " + where + " must be a map of field specs.");
     }
     Map<String, ValueSpec> out = new LinkedHashMap<>();
-    node.properties().iterator()
+    node.properties()
+        .iterator()
         .forEachRemaining(
             e -> out.put(e.getKey(), parse(e.getValue(), where + "." + e.getKey(), tables)));
     return out;

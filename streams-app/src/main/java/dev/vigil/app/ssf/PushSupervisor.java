@@ -142,7 +142,8 @@ public final class PushSupervisor implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.error("Push delivery of stream {} stopped: {}", stream.streamId(), e.getMessage(), e);
       } finally {
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        consumer.close(
+            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
       }
     }
 

@@ -2,7 +2,6 @@ package dev.vigil.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.schema.RiskLevel;
 import io.micrometer.core.instrument.Meter;
@@ -26,7 +25,8 @@ class MetricsDocumentationTest {
   void shouldDocumentEveryRegisteredVigilMeterAndNoOther() throws IOException {
     // Given every meter Vigil registers, with the top-subjects gauge populated
     VigilMetrics metrics = VigilMetrics.inMemory();
-    metrics.detectors(dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds());
+    metrics.detectors(
+        dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds());
     metrics.source("t", "login");
     metrics.subjectRisk("s", 50, RiskLevel.HIGH);
     Set<String> registered = new TreeSet<>();

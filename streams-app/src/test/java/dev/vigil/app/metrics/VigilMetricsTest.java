@@ -3,7 +3,6 @@ package dev.vigil.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.app.errors.DeadLetters;
-import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.schema.RiskLevel;
 import io.micrometer.core.instrument.Gauge;
@@ -25,7 +24,8 @@ class VigilMetricsTest {
   void shouldRegisterEveryKnownSeriesAtZeroBeforeTheFirstEvent() {
     // Given fresh meters told the sources and detectors
     VigilMetrics metrics = VigilMetrics.inMemory();
-    List<String> detectors = dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds();
+    List<String> detectors =
+        dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds();
     metrics.detectors(detectors);
     metrics.source("vigil.signals.login.v1", "login");
 
