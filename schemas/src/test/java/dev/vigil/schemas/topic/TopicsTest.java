@@ -41,7 +41,7 @@ class TopicsTest {
     List<String> names = topics.all().stream().map(Topic::name).toList();
 
     // Then none repeats
-    assertThat(names).doesNotHaveDuplicates().hasSize(25);
+    assertThat(names).doesNotHaveDuplicates().hasSize(26);
   }
 
   @Test
@@ -88,7 +88,8 @@ class TopicsTest {
             "vigil.reference.policy.v1",
             "vigil.reference.threat-intel.v1",
             "vigil.reference.service-edges.v1",
-            "vigil.reference.subjects.v1");
+            "vigil.reference.subjects.v1",
+            "vigil.reference.networks.v1");
     assertThat(topics.scores().spec().configs()).containsEntry("cleanup.policy", "compact");
     assertThat(topics.login().spec().configs()).containsEntry("cleanup.policy", "delete");
   }
