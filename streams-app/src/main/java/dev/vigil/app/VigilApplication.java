@@ -62,7 +62,7 @@ public final class VigilApplication implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VigilApplication.class);
 
-  /** The policy id instances follow unless configured otherwise. */
+  /** The policy id instances follow unless {@code policy.id} says otherwise. */
   public static final String DEFAULT_POLICY_ID = "vigil-default";
 
   private final VigilConfig config;
@@ -93,7 +93,8 @@ public final class VigilApplication implements AutoCloseable {
         .meterFilter(KafkaMetricsFilter.forDetail(config.get(Settings.METRICS_KAFKA_DETAIL)));
     this.jvmMetrics = VigilMetrics.bindJvm(prometheus);
     this.metrics = new VigilMetrics(prometheus);
-    this.policy = new PolicyHolder(DEFAULT_POLICY_ID, PolicyParser.defaultPolicy(), metrics);
+    this.policy =
+        new PolicyHolder(config.get(Settings.POLICY_ID), PolicyParser.defaultPolicy(), metrics);
     this.sets = setIssuer(config);
     TopologyDependencies deps =
         dependencies(config, reference, policy, metrics)

@@ -85,7 +85,7 @@ class ReleasedSchemasCompatibilityTest {
 
     // Then every topic value type has at least one released version
     assertThat(topics.all()).isNotEmpty();
-    assertThat(valueTypes).hasSize(14);
+    assertThat(valueTypes).hasSize(15);
     assertThat(releasedNames).containsAll(valueTypes);
   }
 

@@ -589,6 +589,17 @@ public final class Settings {
           "text",
           "json");
 
+  /** The policy this deployment follows. */
+  public static final Setting<String> POLICY_ID =
+      Setting.matching(
+          "policy.id",
+          "vigil-default",
+          Pattern.compile("[A-Za-z0-9._-]{1,200}"),
+          "1-200 letters, digits, '.', '_' or '-'",
+          "Id of the policy (on the reference.policy topic) this deployment follows; the built-in"
+              + " default policy applies until one with this id is published.",
+          null);
+
   /** Every detector parameter and {@code <detector>.enabled} flag, read off the detectors. */
   public static final List<Setting<String>> DETECTOR_PARAMETERS =
       DetectorParameters.all().values().stream().map(Setting::detectorParameter).toList();
@@ -626,6 +637,7 @@ public final class Settings {
         STATE_CLEANUP_ON_START,
         DECAY_INTERVAL,
         DEVICE_CHECK_INTERVAL,
+        POLICY_ID,
         INGEST_RAW_FORMATS,
         INGEST_RAW_MAPPINGS,
         NUM_STANDBY_REPLICAS,

@@ -64,6 +64,7 @@ public final class PasswordSprayDetector
   private final long correction;
   private final long memory;
   private final double minWeight;
+  private final int minSubjects;
   private final double unknownWeight;
   private final int maxAttempts;
   private final double heavyWeight;
@@ -84,6 +85,7 @@ public final class PasswordSprayDetector
   public PasswordSprayDetector(DetectorSettings settings) {
     this.window = settings.getDuration(ID + ".window", Duration.ofMinutes(15)).toMillis();
     this.minWeight = settings.getDouble(ID + ".min-weight", 4);
+    this.minSubjects = settings.getInt(ID + ".min-subjects", 3);
     this.unknownWeight = settings.getDouble(ID + ".unknown-user-weight", 1.5);
     this.maxAttempts = settings.getInt(ID + ".max-attempts-per-account", 4);
     this.heavyWeight = settings.getDouble(ID + ".heavy-account-weight", 0.5);
@@ -270,7 +272,7 @@ public final class PasswordSprayDetector
         continue;
       }
       Window w = evaluate(state, f.t - window, f.t);
-      if (w.weight() >= minWeight && w.share() >= minShare) {
+      if (w.weight() >= minWeight && w.failing() >= minSubjects && w.share() >= minShare) {
         state.detectedEpisode = log.episode;
         state.windowStart = f.t - window;
         state.windowWeight = w.weight();
