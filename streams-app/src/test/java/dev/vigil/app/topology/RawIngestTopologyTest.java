@@ -2,23 +2,17 @@ package dev.vigil.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.app.errors.DeadLetterProcessingHandler;
 import dev.vigil.app.errors.DeadLetters;
 import dev.vigil.app.ingest.Formats;
-import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginKind;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
-import dev.vigil.schemas.serde.RegistryAvroSerdeFactory;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -39,35 +33,25 @@ class RawIngestTopologyTest {
 
   @TempDir Path stateDir;
 
-  private InProcessSchemaRegistry registry;
+  private TopologyFixture fixture;
   private Topics topics;
   private TopologyTestDriver driver;
 
   @BeforeEach
-  void setUp() throws Exception {
-    registry = InProcessSchemaRegistry.start(0);
-    topics =
-        Topics.create(
-            "test",
-            RegistryAvroSerdeFactory.fromConfig(Map.of("schema.registry.url", registry.url())));
-    StreamsBuilder builder = new StreamsBuilder();
-    RawIngestTopology.add(builder, topics, Formats.all());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "raw-ingest-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(
-        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
-    props.put(
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-    props.put(DeadLetters.METRICS_CONFIG, VigilMetrics.inMemory());
-    driver = new TopologyTestDriver(builder.build(), props);
+  void setUp() {
+    // The production topology (the raw stage runs every built-in format by default), its wall
+    // clock at the time of the recorded events.
+    fixture =
+        TopologyFixture.builder(stateDir, Instant.parse("2020-09-22T02:40:00Z"))
+            .set("topic.prefix", "test")
+            .build();
+    topics = fixture.topics;
+    driver = fixture.driver;
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
-    registry.close();
+    fixture.close();
   }
 
   private TestInputTopic<byte[], byte[]> raw(String format) {

@@ -187,7 +187,7 @@ class ScoringTimeTopologyTest {
 
   @Test
   void shouldLoadCorporateVpnRangesFromTheNetworksTopicSoVpnUsersAreNotImpossibleTravellers() {
-    try (TopologyFixture vigil = new TopologyFixture(registry, stateDir.resolve("n"), T0)) {
+    try (TopologyFixture vigil = fixture("n")) {
       var logins = vigil.input(vigil.topics.login());
       TestOutputTopic<String, RiskAlert> alerts = vigil.output(vigil.topics.alerts());
       // Given the corporate VPN's Sydney egress published on the networks reference topic
