@@ -9,9 +9,8 @@ import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.dev.demo.GeneratedEventSender;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
 import dev.vigil.dev.demo.generator.TrafficGenerator;
-import dev.vigil.risk.detect.DetectorCatalog;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.risk.detect.DetectorSettings;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,7 +78,10 @@ class MetricsIntegrationTest {
             .with("application.id", "vigil-it-metrics-" + unique, "test")
             .with("state.dir", stateDir.toString(), "test")
             .with("commit.interval.ms", "100", "test")
-            .with("http.port", "0", "test");
+            .with("http.port", "0", "test")
+            // Scraped without a token, as Prometheus does with http.auth.open.endpoints.
+            .with("http.auth.open.endpoints", "ready,metrics,jwks", "test")
+            .with("replication.factor", "1", "test");
     Topics topics = VigilApplication.topics(config);
     try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
       admin.createAll(topics, 2, (short) 1);
@@ -99,7 +101,8 @@ class MetricsIntegrationTest {
       Set<String> dashboardMetrics = new java.util.TreeSet<>(DashboardQueries.metricNames());
       dashboardMetrics.remove("vigil_risk_top_subjects");
       assertThat(first.names()).containsAll(dashboardMetrics);
-      for (String detector : DetectorCatalog.defaults(DetectorSettings.defaults()).findingIds()) {
+      for (String detector :
+          dev.vigil.risk.signal.SignalFamilies.catalog(DetectorSettings.defaults()).findingIds()) {
         assertThat(first.value("vigil_findings_total", "detector", detector))
             .as("findings of %s", detector)
             .isZero();

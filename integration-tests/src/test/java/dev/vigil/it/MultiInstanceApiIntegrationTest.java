@@ -202,7 +202,7 @@ class MultiInstanceApiIntegrationTest {
   private void checkOpenApi(VigilApplication app, int port, String subject) throws Exception {
     JsonNode spec = new YAMLMapper().readTree(Path.of("..", "docs", "openapi.yaml").toFile());
     Map<String, Set<String>> documented = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> paths = spec.get("paths").fields();
+    Iterator<Map.Entry<String, JsonNode>> paths = spec.get("paths").properties().iterator();
     while (paths.hasNext()) {
       Map.Entry<String, JsonNode> p = paths.next();
       Set<String> methods = new TreeSet<>();

@@ -162,9 +162,13 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (AutoCloseable c : closeables) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("Could not close " + c, e);
+      }
     }
     if (pipeline != null) {
       pipeline.close(Duration.ofSeconds(30));

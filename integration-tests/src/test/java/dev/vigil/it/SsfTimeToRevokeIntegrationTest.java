@@ -13,8 +13,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topics;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -181,6 +181,7 @@ class SsfTimeToRevokeIntegrationTest {
             .with("state.dir", stateDir.toString(), "test")
             .with("commit.interval.ms", "100", "test")
             .with("http.port", "0", "test")
+            .with("replication.factor", "1", "test")
             .with("sets.issuer", ISSUER, "test")
             .with("ssf.dev.token", TOKEN, "test")
             .with("decay.interval", "5s", "test");

@@ -73,7 +73,7 @@ final class VigilCluster implements BeforeAllCallback {
     return new PipelineHarness(bootstrapServers(), registryUrl(), stateDir).createTopics();
   }
 
-  private static final class Resources implements ExtensionContext.Store.CloseableResource {
+  private static final class Resources implements AutoCloseable {
     private final KafkaBroker broker;
     private final InProcessSchemaRegistry registry;
 

@@ -430,12 +430,16 @@ public final class VigilDemo {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       running = false;
-      if (thread.isAlive()) {
-        thread.join(2000);
+      try {
+        if (thread.isAlive()) {
+          thread.join(2000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      consumer.close(Duration.ofSeconds(2));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
     }
   }
 }

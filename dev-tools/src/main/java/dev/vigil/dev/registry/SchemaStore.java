@@ -106,6 +106,9 @@ final class SchemaStore {
    * @throws ApiError 422/42201 if the text is empty, not Avro, or names an unknown type or
    *     reference
    */
+  // Avro 1.12 deprecates toString(known, pretty) without a formatter that keeps referenced types
+  // by name, which is what Confluent stores for a schema with references.
+  @SuppressWarnings("deprecation")
   Parsed parse(String type, String text, List<SchemaReference> references) {
     if (type != null && !type.equals("AVRO")) {
       throw invalid("Invalid schema type " + type + ": this registry supports AVRO only");

@@ -7,7 +7,7 @@ import dev.vigil.app.cli.VigilCli;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.dev.embedded.EmbeddedKafkaBroker;
-import dev.vigil.schemas.registry.InProcessSchemaRegistry;
+import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
