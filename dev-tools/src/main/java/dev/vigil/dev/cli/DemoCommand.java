@@ -4,6 +4,7 @@ import dev.vigil.app.cli.DurationConverter;
 import dev.vigil.app.cli.OutputFormat;
 import dev.vigil.app.cli.VigilCli;
 import dev.vigil.app.config.VigilConfig;
+import dev.vigil.dev.demo.DemoOptions;
 import dev.vigil.dev.demo.VigilDemo;
 import java.nio.file.Path;
 import java.time.Duration;

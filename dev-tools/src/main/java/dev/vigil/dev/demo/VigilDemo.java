@@ -8,7 +8,6 @@ import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
-import dev.vigil.dev.cli.DemoOptions;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
 import dev.vigil.dev.demo.generator.ScenarioLabel;
 import dev.vigil.dev.demo.generator.TrafficGenerator;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.app.cli.OutputFormat;
 import dev.vigil.app.cli.VigilCli;
+import dev.vigil.dev.demo.DemoOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -22,8 +23,9 @@ class DemoCommandTest {
   private static DemoOptions parse(String... args) {
     DemoCommand demo = new DemoCommand();
     CommandLine cli = new CommandLine(new VigilCli(Map.of()));
-    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.addSubcommand(demo);
+    // As VigilCli.execute does; set after adding, so the subcommand takes it too.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     String[] all = new String[args.length + 1];
     all[0] = "demo";
     System.arraycopy(args, 0, all, 1, args.length);

@@ -218,9 +218,29 @@ class EmbeddedKafkaBrokerTest {
 
     // When topics are created twice, the second time with another partition count, then listed
     int created =
-        cli(out, err, common, "topics", "create", "--partitions", "2", "--replication-factor", "1");
+        cli(
+            out,
+            err,
+            common,
+            "topics",
+            "create",
+            "--partitions",
+            "2",
+            "--replication-factor",
+            "1",
+            "--skip-schemas");
     int mismatch =
-        cli(out, err, common, "topics", "create", "--partitions", "3", "--replication-factor", "1");
+        cli(
+            out,
+            err,
+            common,
+            "topics",
+            "create",
+            "--partitions",
+            "3",
+            "--replication-factor",
+            "1",
+            "--skip-schemas");
     await()
         .alias("created topics are in the broker's metadata")
         .atMost(TIMEOUT)
@@ -235,10 +255,10 @@ class EmbeddedKafkaBrokerTest {
     assertThat(out.toString())
         .contains("cli.signals.login.v1: exists with 2 partitions but 3 are expected");
     assertThat(err.toString())
-        .contains("17 existing topic(s) have a different partition count than 3");
+        .containsPattern("\\d+ existing topic\\(s\\) have a different partition count than 3");
     assertThat(listed).isZero();
     assertThat(listing.toString().lines())
-        .hasSize(18)
+        .hasSize(1 + Topics.create("cli", NamesOnlyAvroSerdeFactory.INSTANCE).all().size())
         .anySatisfy(l -> assertThat(l).contains("cli.risk.scores.v1", "compact", "ok"));
   }
 

@@ -101,6 +101,8 @@ class PublishedSchemaInteropTest {
             "create",
             "--partitions",
             "1",
+            "--replication-factor",
+            "1",
             "--bootstrap-servers",
             broker.bootstrapServers(),
             "--set",

@@ -1,6 +1,5 @@
 package dev.vigil.app.errors;
 
-import dev.vigil.app.metrics.VigilMetrics;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -20,7 +19,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
   private String topic;
-  private VigilMetrics metrics;
+  private DeadLetterCounter metrics;
   private int maxBytes;
   private Set<String> globalTopics;
   private Consumer<ProducerRecord<byte[], byte[]>> globalWriter;

@@ -1,6 +1,5 @@
 package dev.vigil.app.errors;
 
-import dev.vigil.app.metrics.VigilMetrics;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -22,7 +21,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
 
   private String topic;
-  private VigilMetrics metrics;
+  private DeadLetterCounter metrics;
   private int maxBytes;
   private Set<String> globalTopics;
   private Consumer<ProducerRecord<byte[], byte[]>> globalWriter;

@@ -1,6 +1,5 @@
 package dev.vigil.app.errors;
 
-import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.schemas.serde.RecordRejectedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -277,8 +276,8 @@ public final class DeadLetters {
   }
 
   /** The metrics object handed over in the config, or in-memory meters when absent. */
-  static VigilMetrics metrics(Map<String, ?> configs) {
-    return configs.get(METRICS_CONFIG) instanceof VigilMetrics m ? m : VigilMetrics.inMemory();
+  static DeadLetterCounter metrics(Map<String, ?> configs) {
+    return configs.get(METRICS_CONFIG) instanceof DeadLetterCounter m ? m : DeadLetterCounter.NONE;
   }
 
   /** Logs one line: task, topic, partition, offset and the cause. */

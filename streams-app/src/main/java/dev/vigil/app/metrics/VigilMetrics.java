@@ -31,7 +31,7 @@ import java.util.function.DoubleSupplier;
  * up front (detectors, actions, modes, levels, reasons, signal sources) is registered with zero
  * when it becomes known, so alert rules can be written before the first event.
  */
-public final class VigilMetrics {
+public final class VigilMetrics implements dev.vigil.app.errors.DeadLetterCounter {
 
   /** Signals in, by source (signal family) and outcome. */
   public static final String EVENTS = "vigil.events";
@@ -229,6 +229,7 @@ public final class VigilMetrics {
   }
 
   /** Counts a record sent to the dead-letter topic after it was decoded (processing failed). */
+  @Override
   public void deadLetter(String reason, String topic) {
     deadLetterCounter(reason).increment();
   }
@@ -237,6 +238,7 @@ public final class VigilMetrics {
    * Counts a record sent to the dead-letter topic because it could not be decoded; when it came
    * from a signal topic, also counts a dead-lettered event of that source.
    */
+  @Override
   public void deadLetterUndecoded(String reason, String topic) {
     deadLetterCounter(reason).increment();
     String source = topic == null ? null : sourceByTopic.get(topic);

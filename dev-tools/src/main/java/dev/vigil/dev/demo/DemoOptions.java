@@ -1,4 +1,4 @@
-package dev.vigil.dev.cli;
+package dev.vigil.dev.demo;
 
 import dev.vigil.app.cli.OutputFormat;
 import java.nio.file.Path;
