@@ -127,6 +127,7 @@ class KafkaSecurityIntegrationTest {
   private VigilConfig vigilConfig(String unique) {
     return VigilConfig.defaults()
         .with("bootstrap.servers", cluster.bootstrapServers(), "test")
+        .with("replication.factor", "1", "test")
         .with("schema.registry.url", registry.url(), "test")
         .with("topic.prefix", "sec" + unique, "test")
         .with("application.id", "vigil-sec-" + unique, "test")

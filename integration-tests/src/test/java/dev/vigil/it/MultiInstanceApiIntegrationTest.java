@@ -99,6 +99,7 @@ class MultiInstanceApiIntegrationTest {
     VigilConfig base =
         VigilConfig.defaults()
             .with("bootstrap.servers", broker.bootstrapServers(), "test")
+            .with("replication.factor", "1", "test")
             .with("schema.registry.url", registry.url(), "test")
             .with("topic.prefix", "itmulti" + unique, "test")
             .with("application.id", "vigil-it-multi-" + unique, "test")

@@ -44,6 +44,28 @@ public final class SubjectRiskState {
   /** Open sessions: id to expiry (epoch millis), capped. */
   public Map<String, Long> sessions = new LinkedHashMap<>();
 
+  /**
+   * Sessions already revoked: id to when (epoch millis), capped at {@link #MAX_ENDED_SESSIONS}, so
+   * a sign-in delivered again (resent, replayed) neither reopens nor re-revokes its session.
+   */
+  public Map<String, Long> endedSessions = new LinkedHashMap<>();
+
+  /** How many revoked session ids are remembered. */
+  public static final int MAX_ENDED_SESSIONS = 32;
+
+  /** Remembers sessions as revoked at {@code at}, forgetting the oldest beyond the cap. */
+  public void endSessions(java.util.Collection<String> ids, long at) {
+    for (String id : ids) {
+      endedSessions.remove(id);
+      endedSessions.put(id, at);
+    }
+    var it = endedSessions.entrySet().iterator();
+    while (endedSessions.size() > MAX_ENDED_SESSIONS && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
+  }
+
   /** The last decided action (enforced or audited), or null. */
   public EnforcementAction lastAction;
 

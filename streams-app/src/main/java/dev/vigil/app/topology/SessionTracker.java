@@ -50,6 +50,9 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
     if (state == null) {
       state = SubjectScorer.newState(record.key());
     }
+    if (state.endedSessions.containsKey(login.getSessionId())) {
+      return; // Revoked already: a sign-in delivered again must not reopen or re-revoke it.
+    }
     state.subjectType = login.getSubjectType();
     long now = login.getTimestamp().toEpochMilli();
     // The level the session opens under is the subject's risk at the sign-in's own time.
@@ -57,6 +60,7 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
     scorer.advance(state, at, context::forward);
     if (scorer.onNewSession(state, login.getSessionId(), at, context::forward)) {
       state.sessions.remove(login.getSessionId());
+      state.endSessions(java.util.List.of(login.getSessionId()), at);
       store.put(record.key(), state);
       return;
     }

@@ -188,6 +188,7 @@ final class SubjectScorer {
         metrics.detected(VigilMetrics.OUTPUT_COMMAND, signalMillis);
       }
       if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
+        state.endSessions(java.util.List.copyOf(state.sessions.keySet()), ts);
         state.sessions.clear();
       }
     }
