@@ -141,7 +141,16 @@ public final class Pipeline implements AutoCloseable {
    * @throws IllegalStateException with one sentence if it fails or does not get there in time
    */
   public void start(Duration maxWait) {
-    streams.start();
+    try {
+      streams.start();
+    } catch (RuntimeException e) {
+      // The global thread starts inside start(): a refused global topic fails right here.
+      String refused = refusal(e);
+      if (refused != null) {
+        throw new IllegalStateException(refused, e);
+      }
+      throw e;
+    }
     try {
       if (!running.await(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(

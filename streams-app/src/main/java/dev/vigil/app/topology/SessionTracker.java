@@ -58,7 +58,12 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
     // The level the session opens under is the subject's risk at the sign-in's own time.
     long at = scorer.eventInstant(state, now, context.currentSystemTimeMs());
     scorer.advance(state, at, context::forward);
-    if (scorer.onNewSession(state, login.getSessionId(), at, context::forward)) {
+    // A sign-in no later than the level change's revocation was covered by it, whichever of the
+    // two was processed first, so replays and restarts decide the same.
+    boolean covered =
+        state.lastAction == dev.vigil.schema.EnforcementAction.REVOKE_SESSIONS
+            && now <= state.lastActionAtMillis;
+    if (!covered && scorer.onNewSession(state, login.getSessionId(), at, context::forward)) {
       state.sessions.remove(login.getSessionId());
       state.endSessions(java.util.List.of(login.getSessionId()), at);
       store.put(record.key(), state);
