@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.app.cli.VigilCli;
+import dev.vigil.dev.cli.DevCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class BenchmarkSmokeTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        VigilCli.execute(
+        DevCli.execute(
             Map.of(),
             new PrintWriter(out),
             new PrintWriter(err),

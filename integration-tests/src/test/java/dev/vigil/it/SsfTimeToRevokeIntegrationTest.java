@@ -182,6 +182,8 @@ class SsfTimeToRevokeIntegrationTest {
             .with("commit.interval.ms", "100", "test")
             .with("http.port", "0", "test")
             .with("replication.factor", "1", "test")
+            // Readiness probed without a token, as a load balancer does (docker/compose.yaml).
+            .with("http.auth.open.endpoints", "ready,metrics,jwks", "test")
             .with("sets.issuer", ISSUER, "test")
             .with("ssf.dev.token", TOKEN, "test")
             .with("decay.interval", "5s", "test");

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -93,11 +92,7 @@ class DemoCommandTest {
   }
 
   private int devCli(String... args) {
-    return VigilCli.execute(
-        Map.of(),
-        List.of(new DemoCommand(), new BenchCommand()),
-        new PrintWriter(new StringWriter()),
-        new PrintWriter(err),
-        args);
+    return DevCli.execute(
+        Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(err), args);
   }
 }
