@@ -388,6 +388,9 @@ public final class VigilConfig {
    * itself declares as a password.
    */
   public static boolean isSecret(String key) {
+    if (Settings.isDetectorParameter(key)) {
+      return false; // Detector and fusion parameters are numbers and durations, never secrets.
+    }
     String k = key.toLowerCase(Locale.ROOT);
     if (k.contains("password")
         || k.contains("secret")

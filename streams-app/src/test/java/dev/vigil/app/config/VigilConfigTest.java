@@ -311,4 +311,15 @@ class VigilConfigTest {
         .contains("kafka.sasl.jaas.config = ******")
         .contains("kafka.sasl.mechanism = SCRAM-SHA-512");
   }
+
+  @Test
+  void shouldShowDetectorParametersWhoseNameContainsASecretWord() {
+    // Given a password-spray parameter (its key contains "password")
+    VigilConfig config = VigilConfig.loader().set("login.password-spray.min-subjects=5").load();
+
+    // When it is described, Then its value is shown, not masked
+    assertThat(String.join("\n", config.describe()))
+        .contains(
+            "login.password-spray.min-subjects = 5  (in --set login.password-spray.min-subjects=5)");
+  }
 }
