@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
@@ -155,6 +156,11 @@ class KafkaSecurityIntegrationTest {
         Admin raw = Admin.create(admin)) {
       topicAdmin.createAll(topics, 2, (short) 1);
       raw.createAcls(acls).all().get();
+      // ACLs reach the broker's authorizer through the metadata log, after createAcls returns.
+      await()
+          .alias("the broker to enforce the new ACLs")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> raw.describeAcls(AclBindingFilter.ANY).values().get().containsAll(acls));
     }
     return topics;
   }

@@ -10,6 +10,7 @@ import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.errors.DeadLetters;
 import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.dev.DataDirectories;
 import dev.vigil.dev.demo.GeneratedEventSender;
 import dev.vigil.dev.demo.generator.GeneratedEvent;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
@@ -21,7 +22,6 @@ import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
-import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -261,7 +261,7 @@ class ReliabilityIntegrationTest {
       first.destroyForcibly().waitFor();
     }
     if (loseState) {
-      deleteRecursively(state);
+      DataDirectories.deleteRecursively(state);
     }
     // And a new instance starts on the same application id
     long restarted = System.nanoTime();
@@ -629,14 +629,6 @@ class ReliabilityIntegrationTest {
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
-
-  private static void deleteRecursively(Path dir) throws Exception {
-    if (Files.exists(dir)) {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
   }
 
   @AfterAll

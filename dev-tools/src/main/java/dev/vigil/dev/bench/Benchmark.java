@@ -8,6 +8,7 @@ import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.dev.DataDirectories;
 import dev.vigil.dev.demo.GeneratedEventSender;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
 import dev.vigil.dev.demo.generator.TrafficGenerator;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class Benchmark {
 
   /** Runs both applications and returns the report (also written to the report file if set). */
   public Map<String, Object> run() throws Exception {
-    deleteRecursively(options.workDir());
+    DataDirectories.deleteRecursively(options.workDir());
     try (EmbeddedKafkaBroker broker =
             EmbeddedKafkaBroker.builder()
                 .port(0)
@@ -162,7 +162,7 @@ public final class Benchmark {
       }
       return report;
     } finally {
-      deleteRecursively(options.workDir());
+      DataDirectories.deleteRecursively(options.workDir());
     }
   }
 
@@ -447,16 +447,5 @@ public final class Benchmark {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.vigil.app.cli.VigilCli;
 import dev.vigil.app.config.DevSandboxFile;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.dev.DataDirectories;
 import dev.vigil.dev.embedded.EmbeddedKafkaBroker;
 import dev.vigil.dev.registry.InProcessSchemaRegistry;
 import dev.vigil.schemas.topic.Topics;
@@ -80,8 +81,8 @@ public final class DevCommand implements Callable<Integer> {
     VigilConfig base = root.config();
     PrintWriter out = spec.commandLine().getOut();
     Path dir = dataDir.toAbsolutePath();
-    DevSandboxFile.deleteRecursively(dir.resolve("kafka"));
-    DevSandboxFile.deleteRecursively(dir.resolve("state"));
+    DataDirectories.deleteRecursively(dir.resolve("kafka"));
+    DataDirectories.deleteRecursively(dir.resolve("state"));
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "vigil-dev-stop");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -8,6 +8,7 @@ import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
+import dev.vigil.dev.DataDirectories;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
 import dev.vigil.dev.demo.generator.ScenarioLabel;
 import dev.vigil.dev.demo.generator.TrafficGenerator;
@@ -19,10 +20,8 @@ import dev.vigil.schema.PolicyDocument;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,7 +36,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,8 +68,8 @@ public final class VigilDemo {
     Runtime.getRuntime().addShutdownHook(hook);
 
     Path dataDir = options.dataDir().toAbsolutePath();
-    deleteRecursively(dataDir.resolve("kafka"));
-    deleteRecursively(dataDir.resolve("state"));
+    DataDirectories.deleteRecursively(dataDir.resolve("kafka"));
+    DataDirectories.deleteRecursively(dataDir.resolve("state"));
     long t0 = System.nanoTime();
     printer.info("Starting an embedded Kafka broker (KRaft) and schema registry...");
     try (EmbeddedKafkaBroker broker =
@@ -317,17 +314,6 @@ public final class VigilDemo {
           .stream()
           .mapToDouble(io.micrometer.core.instrument.Counter::count)
           .sum();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
