@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,12 +28,29 @@ public final class BaselineCodec {
           .findAndAddModules()
           .build();
 
+  /** Readers and writers bound to one class, so a call skips the mapper's type lookups. */
+  private static final ClassValue<ObjectReader> READERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+          return MAPPER.readerFor(type);
+        }
+      };
+
+  private static final ClassValue<ObjectWriter> WRITERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+          return MAPPER.writerFor(type);
+        }
+      };
+
   private BaselineCodec() {}
 
   /** Encodes a baseline. */
   public static byte[] encode(Object baseline) {
     try {
-      return MAPPER.writeValueAsBytes(baseline);
+      return WRITERS.get(baseline.getClass()).writeValueAsBytes(baseline);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not encode " + baseline.getClass().getSimpleName(), e);
     }
@@ -40,7 +59,7 @@ public final class BaselineCodec {
   /** Decodes a baseline of the given class. */
   public static <S> S decode(byte[] bytes, Class<S> type) {
     try {
-      return MAPPER.readValue(bytes, type);
+      return READERS.get(type).readValue(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not decode " + type.getSimpleName(), e);
     }
