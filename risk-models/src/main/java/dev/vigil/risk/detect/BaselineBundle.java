@@ -135,13 +135,27 @@ public final class BaselineBundle {
     if (earlier == null || earlier.decoded == null) {
       return;
     }
+    boolean all = decoded == null;
+    for (String id : earlier.decoded.keySet()) {
+      all = all && sameBytes(earlier, id);
+    }
+    if (all) {
+      // The usual case: the store holds what this process wrote. Take the map as it is.
+      decoded = earlier.decoded;
+      earlier.decoded = null;
+      return;
+    }
     for (Map.Entry<String, Object> e : earlier.decoded.entrySet()) {
-      byte[] mine = baselines.get(e.getKey());
-      byte[] theirs = earlier.baselines.get(e.getKey());
-      if (mine != null && theirs != null && Arrays.equals(mine, theirs)) {
+      if (sameBytes(earlier, e.getKey())) {
         decodedStates().put(e.getKey(), e.getValue());
       }
     }
+  }
+
+  private boolean sameBytes(BaselineBundle earlier, String detectorId) {
+    byte[] mine = baselines.get(detectorId);
+    byte[] theirs = earlier.baselines.get(detectorId);
+    return mine != null && theirs != null && Arrays.equals(mine, theirs);
   }
 
   /** Whether an event id or a baseline was recorded since the bundle was read or created. */
