@@ -8,7 +8,10 @@ import java.util.function.Function;
 /**
  * Runs a set of detectors sharing one key scope over events of one family: loads each detector's
  * baseline from the key's bundle, lets it observe the event, and stores the updated baseline back.
- * A duplicate event (same id seen recently for this key) is ignored.
+ * A duplicate event (same id seen recently for this key) is ignored. A baseline already decoded in
+ * the bundle (see {@link BaselineBundle#adoptDecodedStates}) is not decoded again, and a baseline
+ * whose encoding did not change is left as it was ({@link BaselineBundle#changed()} tells the
+ * caller whether the bundle needs storing at all).
  *
  * @param <E> the event type
  */
@@ -56,11 +59,15 @@ public final class DetectionEngine<E> {
 
   private static <E, S> List<RiskFinding> run(
       Detector<E, S> detector, E event, BaselineBundle bundle, DetectionContext context) {
-    byte[] stored = bundle.baselines.get(detector.id());
-    S state =
-        stored == null ? detector.newState() : BaselineCodec.decode(stored, detector.stateType());
+    String id = detector.id();
+    Class<S> type = detector.stateType();
+    S state = type.cast(bundle.decodedState(id));
+    if (state == null) {
+      byte[] stored = bundle.baselines.get(id);
+      state = stored == null ? detector.newState() : BaselineCodec.decode(stored, type);
+    }
     List<RiskFinding> findings = detector.observe(event, state, context);
-    bundle.baselines.put(detector.id(), BaselineCodec.encode(state));
+    bundle.update(id, BaselineCodec.encode(state), state);
     return findings;
   }
 }

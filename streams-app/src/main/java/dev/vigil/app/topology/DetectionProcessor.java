@@ -8,7 +8,9 @@ import dev.vigil.schema.RiskFinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,11 +21,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Thin adapter from a {@link DetectionEngine} to Kafka Streams: loads the key's baselines, lets the
- * detectors observe the event, stores the baselines and forwards findings keyed by subject.
+ * detectors observe the event, stores the baselines (only when something changed: not for a
+ * duplicate, nor for an event no baseline learned from) and forwards findings keyed by subject.
  *
  * @param <E> the event type
  */
 final class DetectionProcessor<E> implements Processor<String, E, String, RiskFinding> {
+
+  /** How many keys' decoded baselines each processor keeps in memory. */
+  static final int DECODED_KEYS = 1024;
 
   private final String storeName;
   private final DetectionEngine<E> engine;
@@ -32,6 +38,19 @@ final class DetectionProcessor<E> implements Processor<String, E, String, RiskFi
   private final Tick<E> tick;
   private ProcessorContext<String, RiskFinding> context;
   private KeyValueStore<String, BaselineBundle> store;
+
+  /**
+   * The bundles of the keys seen last, with their decoded baselines: the next event of the same key
+   * reuses a decoded baseline wherever the store still holds the same bytes (always, unless the
+   * store was restored or a transaction aborted in between), instead of decoding it again.
+   */
+  private final Map<String, BaselineBundle> recent =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BaselineBundle> eldest) {
+          return size() > DECODED_KEYS;
+        }
+      };
 
   /**
    * A signal made for every key on a wall-clock schedule, for what must be noticed when nothing
@@ -60,6 +79,7 @@ final class DetectionProcessor<E> implements Processor<String, E, String, RiskFi
   public void init(ProcessorContext<String, RiskFinding> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    recent.clear();
     if (tick != null) {
       context.schedule(tick.interval(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
@@ -86,11 +106,18 @@ final class DetectionProcessor<E> implements Processor<String, E, String, RiskFi
 
   private void observe(String key, E event, long timestamp) {
     BaselineBundle bundle = store.get(key);
+    // Taken out while the detectors run: if one fails half-way, no half-updated object stays.
+    BaselineBundle earlier = recent.remove(key);
     if (bundle == null) {
       bundle = new BaselineBundle();
+    } else {
+      bundle.adoptDecodedStates(earlier);
     }
     var findings = engine.observe(event, bundle, detection);
-    store.put(key, bundle);
+    if (bundle.changed()) {
+      store.put(key, bundle);
+    }
+    recent.put(key, bundle);
     for (RiskFinding finding : findings) {
       metrics.finding(finding.getDetectorId());
       context.forward(new Record<>(finding.getSubjectId(), finding, timestamp));

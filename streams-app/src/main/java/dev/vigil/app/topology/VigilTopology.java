@@ -1,8 +1,9 @@
 package dev.vigil.app.topology;
 
+import dev.vigil.app.serde.BaselineBundleSerde;
 import dev.vigil.app.serde.CborSerde;
 import dev.vigil.app.topology.ScoringOutput.Kind;
-import dev.vigil.risk.detect.BaselineBundle;
+import dev.vigil.risk.detect.BaselineBundleCodec;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.risk.detect.KeyScope;
@@ -217,7 +218,7 @@ public final class VigilTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(store),
             Serdes.String(),
-            new CborSerde<>(BaselineBundle.class)));
+            new BaselineBundleSerde(BaselineBundleCodec.forDetectors(detectors))));
     DetectionEngine<E> engine = new DetectionEngine<>(detectors, eventId);
     return Optional.of(
         stream.process(
