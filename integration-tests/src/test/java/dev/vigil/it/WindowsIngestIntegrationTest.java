@@ -130,7 +130,32 @@ class WindowsIngestIntegrationTest {
     try (VigilApplication app = new VigilApplication(config)) {
       app.start(Duration.ofSeconds(90));
 
-      // Given two weeks of the account's AES TGTs and logons, ingested as recorded
+      // Given a pipeline that has alerted nobody yet, as vigil alerts says on standard error
+      StringWriter out = new StringWriter();
+      StringWriter none = new StringWriter();
+      assertThat(
+              VigilCli.execute(
+                  Map.of(),
+                  new PrintWriter(out, true),
+                  new PrintWriter(none, true),
+                  "--bootstrap-servers",
+                  CLUSTER.bootstrapServers(),
+                  "--set",
+                  "schema.registry.url=" + CLUSTER.registryUrl(),
+                  "--topic-prefix",
+                  prefix,
+                  "alerts"))
+          .isZero();
+      assertThat(out.toString()).isEmpty();
+      assertThat(none.toString().strip())
+          .isEqualTo(
+              "Nothing on "
+                  + topics.alerts().name()
+                  + " at "
+                  + CLUSTER.bootstrapServers()
+                  + " yet.");
+
+      // And two weeks of the account's AES TGTs and logons, ingested as recorded
       StringWriter err = new StringWriter();
       assertThat(ingest(prefix, err, history.toString())).as(err.toString()).isZero();
 

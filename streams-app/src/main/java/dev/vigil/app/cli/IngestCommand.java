@@ -49,6 +49,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -122,7 +123,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--progress-interval",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = ProgressIntervalConverter.class,
       description = "How often progress is reported on standard error; default: 5s; 0 for never.")
   Duration progressInterval = Duration.ofSeconds(5);
 
@@ -363,6 +364,18 @@ public final class IngestCommand implements Callable<Integer> {
       return s.getTypes().stream().anyMatch(IngestCommand::isTimestamp);
     }
     return s.getLogicalType() instanceof LogicalTypes.TimestampMillis;
+  }
+
+  /** A {@link DurationConverter} duration, or {@code 0} (any zero duration) for never. */
+  static final class ProgressIntervalConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip();
+      if (v.matches("0+(ms|s|m|h|d)?")) {
+        return Duration.ZERO;
+      }
+      return new DurationConverter().convert(v);
+    }
   }
 
   /** Where mapped signals go. */

@@ -224,6 +224,44 @@ class IngestCommandTest {
         .startsWith("event time 2020-09-22T03:39:13Z is more than 730d before the wall clock");
   }
 
+  @Test
+  void shouldTakeZeroProgressIntervalAsNeverAsItsHelpSays() throws Exception {
+    // Given a file, when it is ingested dry with --progress-interval 0 and 0s
+    Path in = file(LATER);
+    int plain =
+        vigil(
+            "ingest",
+            "--format",
+            "windows-security",
+            "--dry-run",
+            "--progress-interval",
+            "0",
+            in.toString());
+    int seconds =
+        vigil(
+            "ingest",
+            "--format",
+            "windows-security",
+            "--dry-run",
+            "--progress-interval",
+            "0s",
+            in.toString());
+
+    // Then both run, and a negative interval is still refused in one sentence
+    assertThat(plain).as(err.toString()).isZero();
+    assertThat(seconds).as(err.toString()).isZero();
+    assertThat(out.toString().lines()).hasSize(2);
+    assertThat(
+            vigil(
+                "ingest",
+                "--format",
+                "windows-security",
+                "--progress-interval",
+                "-1s",
+                in.toString()))
+        .isEqualTo(VigilCli.USAGE);
+  }
+
   private static JsonNode readTree(String s) {
     try {
       return JSON.readTree(s);
