@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first, as a deployment that has been running would have seen them.
  */
 @Tag("integration")
-@Timeout(300)
+@Timeout(480) // a safety net on a loaded machine: broker, pipeline start, two ingests, awaits
 class WindowsIngestIntegrationTest {
 
   @RegisterExtension static final VigilCluster CLUSTER = VigilCluster.shared();
