@@ -152,6 +152,21 @@ public final class VigilApplication implements AutoCloseable {
   }
 
   /**
+   * Lists the raw topics of the configured mapping files ({@code ingest.raw.mappings}) in {@code
+   * topics} too, so that creating {@link Topics#all()} creates them; the built-in formats' raw
+   * topics are always listed.
+   *
+   * @return {@code topics}
+   * @throws VigilConfigException with one sentence if a mapping file is unusable
+   */
+  public static Topics withMappedRawTopics(Topics topics, VigilConfig config) {
+    for (Mapping mapping : rawMappings(config)) {
+      topics.raw(mapping.name());
+    }
+    return topics;
+  }
+
+  /**
    * Kafka Streams properties from configuration with everything a Vigil deployment needs:
    * dead-letter handling, exactly-once unless configured otherwise. Tests use the same.
    */

@@ -100,7 +100,7 @@ public final class DevCommand implements Callable<Integer> {
               .with("replication.factor", "1", "by vigil dev")
               // A sandbox on loopback for one person: the API needs no token here.
               .with("http.auth.mode", "none", "by vigil dev");
-      Topics topics = VigilApplication.topics(config);
+      Topics topics = VigilApplication.withMappedRawTopics(VigilApplication.topics(config), config);
       try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
         admin.createAll(topics, config.partitions(), (short) 1);
       }
@@ -115,7 +115,8 @@ public final class DevCommand implements Callable<Integer> {
         out.println("  HTTP API          " + (http.isEmpty() ? "off" : http));
         out.println("  Settings for other vigil commands: " + envFile);
         out.println(
-            "Try: ./vigil ingest --format windows-security FILE, then ./vigil alerts --follow."
+            "Try: ./vigil ingest --format windows-security --rebase-time FILE (recorded"
+                + " files are older than timestamp.max.age), then ./vigil alerts --follow."
                 + " Ctrl-C stops.");
         out.flush();
         stop.await();

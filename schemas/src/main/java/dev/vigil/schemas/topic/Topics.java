@@ -63,6 +63,7 @@ public final class Topics {
   private final Map<String, Topic<String, ?>> signals = new ConcurrentHashMap<>();
   private final Map<String, Class<?>> signalTypes = new ConcurrentHashMap<>();
   private final List<Topic<byte[], byte[]>> raw;
+  private final Map<String, Topic<byte[], byte[]>> mappedRaw = new ConcurrentHashMap<>();
   private final Topic<String, String> ssfStreams;
   private final Topic<String, String> ssfPositions;
 
@@ -291,7 +292,9 @@ public final class Topics {
   }
 
   /**
-   * The raw topic of an ingest format, built-in or from a mapping file.
+   * The raw topic of an ingest format, built-in or from a mapping file. A format that is not built
+   * in is remembered, so {@link #all()} lists its raw topic from then on (and {@code vigil topics
+   * create} creates it).
    *
    * @param format lower-case letters, digits, '-' or '_'
    * @throws IllegalArgumentException if the name cannot be part of a topic name
@@ -302,7 +305,7 @@ public final class Topics {
           "Format name '" + format + "' is not valid: use lower-case letters, digits, '-' or '_'.");
     }
     int i = RAW_FORMATS.indexOf(format);
-    return i >= 0 ? raw.get(i) : rawTopic(format);
+    return i >= 0 ? raw.get(i) : mappedRaw.computeIfAbsent(format, this::rawTopic);
   }
 
   /** SSF stream configurations as JSON (compacted), keyed by stream id; a tombstone deletes. */
@@ -315,9 +318,13 @@ public final class Topics {
     return ssfPositions;
   }
 
-  /** Every topic, inputs first (signal topics of families not yet asked for are not listed). */
+  /**
+   * Every topic, inputs first (signal topics of families and raw topics of mapping-file formats not
+   * yet asked for are not listed).
+   */
   public List<Topic<?, ?>> all() {
     List<Topic<?, ?>> all = new ArrayList<>(raw);
+    mappedRaw.values().stream().sorted(Comparator.comparing(Topic::name)).forEach(all::add);
     all.addAll(fixed());
     signals.values().stream()
         .filter(t -> !all.contains(t))

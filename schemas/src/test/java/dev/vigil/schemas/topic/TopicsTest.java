@@ -108,4 +108,20 @@ class TopicsTest {
     assertThatThrownBy(() -> Topics.create(null, SERDES))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void shouldListTheRawTopicOfAMappingFileFormatOnceAskedFor() {
+    // Given the default registry
+    Topics topics = Topics.create("vigil", SERDES);
+    int before = topics.all().size();
+
+    // When the raw topic of a mapping file's format is asked for, twice
+    Topic<byte[], byte[]> vpn = topics.raw("acme-vpn");
+
+    // Then it is the same topic each time and every topic listing includes it once, after the
+    // built-in formats' raw topics
+    assertThat(topics.raw("acme-vpn")).isSameAs(vpn);
+    assertThat(topics.all()).hasSize(before + 1).contains(vpn);
+    assertThat(topics.all().indexOf(vpn)).isEqualTo(topics.raw().size());
+  }
 }

@@ -88,11 +88,13 @@ abstract class FollowCommand implements Callable<Integer> {
       if (follow) {
         Runtime.getRuntime().addShutdownHook(hook);
       }
+      long printed = 0;
       try {
         while (follow || !caughtUp(consumer, end)) {
           for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(500))) {
             if (r.value() != null && (subject == null || subject.equals(r.key()))) {
               printer.print(new Observation(kind(), r.key(), r.value(), r.timestamp()));
+              printed++;
             }
           }
         }
@@ -102,6 +104,19 @@ abstract class FollowCommand implements Callable<Integer> {
         if (follow) {
           removeHook(hook);
         }
+      }
+      if (printed == 0) {
+        // Standard output stays empty (scripts, --output json); people learn where we looked.
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            "Nothing on "
+                + topic.name()
+                + " at "
+                + config.bootstrapServers()
+                + (subject == null ? "" : " about " + subject)
+                + (since == null ? "" : " within --since")
+                + " yet.");
+        err.flush();
       }
     }
     out.flush();

@@ -3,16 +3,19 @@ package dev.vigil.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.app.VigilApplication;
+import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.ingest.Formats;
 import dev.vigil.app.ingest.IngestStats;
 import dev.vigil.app.ingest.Ingestor;
 import dev.vigil.app.ingest.Mapping;
 import dev.vigil.app.ingest.MappingException;
+import dev.vigil.app.ingest.MappingResult;
 import dev.vigil.app.ingest.MappingResult.Mapped;
 import dev.vigil.app.ingest.MappingResult.Skipped;
 import dev.vigil.app.ingest.SignalJson;
 import dev.vigil.app.ingest.SignalType;
+import dev.vigil.app.topology.TimestampBounds;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
@@ -33,6 +36,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -45,6 +49,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -66,6 +71,9 @@ public final class IngestCommand implements Callable<Integer> {
 
   /** Exit code when at least one record was rejected. */
   public static final int REJECTED = 3;
+
+  /** Reason of a signal not produced because the pipeline would reject its event time. */
+  public static final String OUT_OF_RANGE = "timestamp-out-of-range";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -115,7 +123,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--progress-interval",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = ProgressIntervalConverter.class,
       description = "How often progress is reported on standard error; default: 5s; 0 for never.")
   Duration progressInterval = Duration.ofSeconds(5);
 
@@ -142,7 +150,16 @@ public final class IngestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     IngestStats stats = new IngestStats();
     long started = System.nanoTime();
-    try (Sink sink = dryRun ? new PrintSink(out) : new KafkaSink(root.config());
+    VigilConfig config = dryRun ? null : root.config();
+    // The pipeline sends an event time outside these bounds to the dead-letter topic; such a
+    // signal is not produced but counted as rejected, with a hint, so nothing vanishes silently.
+    TimestampBounds bounds =
+        config == null
+            ? null
+            : new TimestampBounds(
+                config.get(Settings.TIMESTAMP_MAX_FUTURE_SKEW),
+                config.get(Settings.TIMESTAMP_MAX_AGE));
+    try (Sink sink = dryRun ? new PrintSink(out) : new KafkaSink(config);
         Writer errors = errorsFile == null ? null : Files.newBufferedWriter(errorsFile)) {
       Consumer<Mapped> target = sink;
       List<Mapped> buffered = new ArrayList<>();
@@ -151,10 +168,20 @@ public final class IngestCommand implements Callable<Integer> {
       }
       Ingestor ingestor = new Ingestor(mapping);
       for (String input : inputs) {
-        read(input, ingestor, stats, target, errors, err);
+        read(input, ingestor, stats, target, errors, err, rebaseTime ? null : bounds);
       }
       if (rebaseTime) {
-        rebase(buffered, Instant.now()).forEach(sink);
+        for (Mapped m : rebase(buffered, Instant.now())) {
+          Optional<Skipped> late = outOfRange(m, bounds);
+          if (late.isPresent()) {
+            stats.reclassify(m, late.get());
+            if (errors != null) {
+              writeError(errors, "rebased signals", late.get(), SignalJson.of(m).toString());
+            }
+          } else {
+            sink.accept(m);
+          }
+        }
       }
       sink.finish();
     } catch (IOException e) {
@@ -166,6 +193,18 @@ public final class IngestCommand implements Callable<Integer> {
         report.get(0).replaceAll("\\.$", "")
             + String.format(java.util.Locale.ROOT, " in %.2f s.", seconds));
     report.subList(1, report.size()).forEach(err::println);
+    Long late = stats.rejected().get(OUT_OF_RANGE);
+    if (late != null) {
+      err.println(
+          late
+              + " signal(s) were not produced: their event times are outside what the pipeline"
+              + " accepts (timestamp.max.age "
+              + TimestampBounds.human(config.get(Settings.TIMESTAMP_MAX_AGE))
+              + " before now, timestamp.max.future.skew "
+              + TimestampBounds.human(config.get(Settings.TIMESTAMP_MAX_FUTURE_SKEW))
+              + " ahead); replay a recorded file with --rebase-time, or raise timestamp.max.age"
+              + " for this command and the pipeline alike.");
+    }
     err.flush();
     return stats.rejectedCount() > 0 ? REJECTED : VigilCli.OK;
   }
@@ -224,7 +263,8 @@ public final class IngestCommand implements Callable<Integer> {
       IngestStats stats,
       Consumer<Mapped> target,
       Writer errors,
-      PrintWriter err) {
+      PrintWriter err,
+      TimestampBounds bounds) {
     String name = input.equals("-") ? "standard input" : input;
     long interval = progressInterval.toNanos();
     long[] next = {System.nanoTime() + interval};
@@ -235,7 +275,11 @@ public final class IngestCommand implements Callable<Integer> {
             : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8)) {
       ingestor.ingest(
           in,
-          (result, raw) -> {
+          (mapped, raw) -> {
+            MappingResult result = mapped;
+            if (mapped instanceof Mapped signal && bounds != null) {
+              result = outOfRange(signal, bounds).<MappingResult>map(x -> x).orElse(signal);
+            }
             stats.add(result);
             count[0]++;
             if (result instanceof Mapped m) {
@@ -262,6 +306,16 @@ public final class IngestCommand implements Callable<Integer> {
       throw new CliFailure(
           VigilCli.FAILED, "Cannot write " + errorsFile + ": " + e.getCause().getMessage());
     }
+  }
+
+  /** A rejection when the pipeline would send this signal to the dead-letter topic. */
+  private static Optional<Skipped> outOfRange(Mapped m, TimestampBounds bounds) {
+    if (bounds == null || !(m.value().get("timestamp") instanceof Instant time)) {
+      return Optional.empty();
+    }
+    return bounds
+        .problem("event time", time, System.currentTimeMillis())
+        .map(p -> new Skipped(OUT_OF_RANGE, true, p + "; the pipeline would reject it."));
   }
 
   private static void writeError(Writer errors, String source, Skipped s, String raw) {
@@ -310,6 +364,18 @@ public final class IngestCommand implements Callable<Integer> {
       return s.getTypes().stream().anyMatch(IngestCommand::isTimestamp);
     }
     return s.getLogicalType() instanceof LogicalTypes.TimestampMillis;
+  }
+
+  /** A {@link DurationConverter} duration, or {@code 0} (any zero duration) for never. */
+  static final class ProgressIntervalConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip();
+      if (v.matches("0+(ms|s|m|h|d)?")) {
+        return Duration.ZERO;
+      }
+      return new DurationConverter().convert(v);
+    }
   }
 
   /** Where mapped signals go. */

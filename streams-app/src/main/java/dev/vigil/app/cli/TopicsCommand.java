@@ -46,9 +46,11 @@ public final class TopicsCommand implements Callable<Integer> {
     return VigilCli.USAGE;
   }
 
-  private static Topics registry(VigilConfig config) {
-    // Only names and specs are needed here, so the value serdes are never used.
-    return Topics.create(config.topicPrefix(), NamesOnlyAvroSerdeFactory.INSTANCE);
+  static Topics registry(VigilConfig config) {
+    // Only names and specs are needed here, so the value serdes are never used. The raw topics of
+    // configured mapping files are listed too: the pipeline reads them.
+    return VigilApplication.withMappedRawTopics(
+        Topics.create(config.topicPrefix(), NamesOnlyAvroSerdeFactory.INSTANCE), config);
   }
 
   private static TopicAdmin admin(VigilConfig config) {

@@ -29,6 +29,15 @@ public final class IngestStats {
     }
   }
 
+  /**
+   * Counts a signal already counted as mapped as skipped instead, e.g. when it turns out it cannot
+   * be delivered.
+   */
+  public void reclassify(Mapped m, Skipped instead) {
+    mapped.computeIfPresent(label(m), (k, v) -> v > 1 ? v - 1 : null);
+    (instead.rejected() ? rejected : ignored).merge(instead.reason(), 1L, Long::sum);
+  }
+
   private static String label(Mapped m) {
     if (m.value() instanceof LoginEvent l && l.getKind() != null) {
       return m.signal().id() + "/" + l.getKind().name();

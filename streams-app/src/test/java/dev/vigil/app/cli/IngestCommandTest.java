@@ -191,6 +191,77 @@ class IngestCommandTest {
     assertThat(signal.path("value").path("timestamp").asText()).isEqualTo("2023-11-14T22:13:20Z");
   }
 
+  @Test
+  void shouldRefuseToProduceEventsThePipelineWouldRejectAsTooOldAndSaySo() throws Exception {
+    // Given a recorded logon from 2020, older than the accepted two years
+    Path in = file(LATER);
+    Path errors = dir.resolve("errors.jsonl");
+
+    // When it is ingested as recorded (no --rebase-time) towards a Kafka that is not even there
+    int code =
+        vigil(
+            "--bootstrap-servers",
+            "localhost:1",
+            "--set",
+            "schema.registry.url=mock://ingest-test",
+            "ingest",
+            "--format",
+            "windows-security",
+            "--errors",
+            errors.toString(),
+            in.toString());
+
+    // Then nothing is produced: the record is rejected with its reason, and the hint names the fix
+    assertThat(code).isEqualTo(IngestCommand.REJECTED);
+    assertThat(err.toString())
+        .contains("Read 1 records: 0 mapped, 0 ignored, 1 rejected")
+        .contains("rejected: timestamp-out-of-range 1")
+        .contains("--rebase-time")
+        .contains("timestamp.max.age 730d");
+    JsonNode rejected = JSON.readTree(Files.readAllLines(errors).get(0));
+    assertThat(rejected.path("reason").asText()).isEqualTo(IngestCommand.OUT_OF_RANGE);
+    assertThat(rejected.path("detail").asText())
+        .startsWith("event time 2020-09-22T03:39:13Z is more than 730d before the wall clock");
+  }
+
+  @Test
+  void shouldTakeZeroProgressIntervalAsNeverAsItsHelpSays() throws Exception {
+    // Given a file, when it is ingested dry with --progress-interval 0 and 0s
+    Path in = file(LATER);
+    int plain =
+        vigil(
+            "ingest",
+            "--format",
+            "windows-security",
+            "--dry-run",
+            "--progress-interval",
+            "0",
+            in.toString());
+    int seconds =
+        vigil(
+            "ingest",
+            "--format",
+            "windows-security",
+            "--dry-run",
+            "--progress-interval",
+            "0s",
+            in.toString());
+
+    // Then both run, and a negative interval is still refused in one sentence
+    assertThat(plain).as(err.toString()).isZero();
+    assertThat(seconds).as(err.toString()).isZero();
+    assertThat(out.toString().lines()).hasSize(2);
+    assertThat(
+            vigil(
+                "ingest",
+                "--format",
+                "windows-security",
+                "--progress-interval",
+                "-1s",
+                in.toString()))
+        .isEqualTo(VigilCli.USAGE);
+  }
+
   private static JsonNode readTree(String s) {
     try {
       return JSON.readTree(s);
