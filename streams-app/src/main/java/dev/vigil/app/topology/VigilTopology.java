@@ -28,6 +28,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -46,11 +47,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Signals are validated, then each family's detectors run against their baselines (one RocksDB
  * store per family and key scope). Every finding goes to the findings topic keyed by subject, for
- * analysts. The scoring stage, in the same sub-topology as the subject-keyed signals, fuses findings
- * per subject and emits scores, alerts and decisions: a finding about a subject whose state is on
- * the partition that raised it is scored there and then (one exactly-once hop from signal to
- * decision); the others (raised under a source IP or a device, or naming another subject) reach
- * their subject's partition through the {@value #FINDINGS_BY_SUBJECT} repartition topic.
+ * analysts. The scoring stage, in the same sub-topology as the subject-keyed signals, fuses
+ * findings per subject and emits scores, alerts and decisions: a finding about a subject whose
+ * state is on the partition that raised it is scored there and then (one exactly-once hop from
+ * signal to decision); the others (raised under a source IP or a device, or naming another subject)
+ * reach their subject's partition through the {@value #FINDINGS_BY_SUBJECT} repartition topic.
  */
 public final class VigilTopology {
 
@@ -214,12 +215,17 @@ public final class VigilTopology {
     }
     Topic<String, E> topic = topics.signal(family.topic(), family.type());
     String by = family.name() + "-by-" + scopeName(group.scope());
-    // The group's baselines live under another key: re-key and repartition.
+    // The group's baselines live under another key: re-key (one step, the key computed once) and
+    // repartition; records without such a key, or that the group would skip, stay here.
     return stream
-        .filter(
-            (k, v) -> input.rekey().apply(v) != null && input.adapt().apply(v).isPresent(),
-            Named.as(family.name() + "-with-" + scopeName(group.scope())))
-        .selectKey((k, v) -> input.rekey().apply(v), Named.as(family.name() + "-key-" + by))
+        .flatMap(
+            (k, v) -> {
+              String key = input.rekey().apply(v);
+              return key == null || input.adapt().apply(v).isEmpty()
+                  ? List.<KeyValue<String, E>>of()
+                  : List.of(KeyValue.pair(key, v));
+            },
+            Named.as(family.name() + "-key-" + by))
         .repartition(Repartitioned.with(topic.keySerde(), topic.valueSerde()).withName(by))
         .flatMapValues(v -> input.adapt().apply(v).stream().toList(), Named.as(name));
   }
