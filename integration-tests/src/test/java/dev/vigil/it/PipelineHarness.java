@@ -84,12 +84,15 @@ final class PipelineHarness implements AutoCloseable {
     };
   }
 
-  /** Creates every topic with 3 partitions. */
+  /** Partitions of every topic {@link #createTopics} creates. */
+  static final int PARTITIONS = 3;
+
+  /** Creates every topic with {@value #PARTITIONS} partitions. */
   PipelineHarness createTopics() throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       List<NewTopic> all = new ArrayList<>();
       for (Topic<?, ?> t : topics.all()) {
-        all.add(new NewTopic(t.name(), 3, (short) 1).configs(t.spec().configs()));
+        all.add(new NewTopic(t.name(), PARTITIONS, (short) 1).configs(t.spec().configs()));
       }
       admin.createTopics(all).all().get();
     }
@@ -100,12 +103,15 @@ final class PipelineHarness implements AutoCloseable {
   PipelineHarness start() {
     TopologyDependencies deps =
         new TopologyDependencies(
-            SignalFamilies.catalog(DetectorSettings.defaults()),
-            new DetectionContext(new ReferenceData(), DetectorSettings.defaults()),
-            FusionSettings.defaults(),
-            policy,
-            Duration.ofSeconds(2),
-            metrics);
+                SignalFamilies.catalog(DetectorSettings.defaults()),
+                new DetectionContext(new ReferenceData(), DetectorSettings.defaults()),
+                FusionSettings.defaults(),
+                policy,
+                Duration.ofSeconds(2),
+                metrics)
+            // As the application does: the signal topics' partition counts (createTopics: 3), so
+            // findings about a signal's own subject are scored in its transaction.
+            .withSignalPartitions(topic -> PARTITIONS);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -502,8 +502,7 @@ class ReliabilityIntegrationTest {
         topics.devicePosture().name(),
         topics.networkFlow().name(),
         topics.external().name(),
-        topics.grants().name(),
-        topics.findings().name());
+        topics.grants().name());
   }
 
   /** Waits until the group has committed a transaction's worth of progress. */

@@ -131,7 +131,6 @@ public final class Benchmark {
           new VigilApplication(config.with("decay.interval", "5s", "by the benchmark"))) {
         out.println("Vigil: replaying...");
         List<String> vigilInputs = new ArrayList<>(inputs);
-        vigilInputs.add(topics.findings().name());
         // The SET stage reads decisions back from the commands and alerts topics.
         vigilInputs.add(topics.commands().name());
         vigilInputs.add(topics.alerts().name());

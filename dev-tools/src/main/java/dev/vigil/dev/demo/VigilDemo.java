@@ -238,14 +238,19 @@ public final class VigilDemo {
   private static void waitForCatchUp(
       VigilConfig config, Topics topics, Duration max, OutputPrinter printer, long sent)
       throws Exception {
-    List<String> inputs = new java.util.ArrayList<>(VigilApplication.signalTopics(topics));
-    inputs.add(topics.findings().name());
+    List<String> inputs = VigilApplication.signalTopics(topics);
     long deadline = System.currentTimeMillis() + max.toMillis();
     long began = System.currentTimeMillis();
     long nextReport = began + PROGRESS_EVERY_MS;
     try (Admin admin = Admin.create(config.clientProperties())) {
       while (System.currentTimeMillis() < deadline) {
-        long lag = ConsumerLag.of(admin, config.applicationId(), inputs);
+        // With the repartition topics (findings on their way to their subject's partition, ...),
+        // as the application creates them.
+        List<String> all = new java.util.ArrayList<>(inputs);
+        admin.listTopics().names().get().stream()
+            .filter(t -> t.startsWith(config.applicationId() + "-") && t.endsWith("-repartition"))
+            .forEach(all::add);
+        long lag = ConsumerLag.of(admin, config.applicationId(), all);
         if (lag == 0) {
           return;
         }

@@ -396,11 +396,14 @@ public final class Settings {
           "Largest record accepted or produced, in bytes; larger input goes to the DLQ.",
           null);
 
-  /** How often Kafka Streams commits (with exactly-once: how long a transaction stays open). */
+  /**
+   * How often Kafka Streams commits (with exactly-once: how long a transaction stays open, and so
+   * the time a decision waits to become visible). Kafka Streams' own exactly-once default.
+   */
   public static final Setting<Integer> COMMIT_INTERVAL_MS =
       Setting.integer(
           "commit.interval.ms",
-          1_000,
+          100,
           10,
           600_000,
           "How often progress is committed; with exactly-once, also the output latency.",

@@ -8,35 +8,43 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Keys a signal as its family says and passes it on only when it is (or only when it is not)
- * already on the partition Kafka's default partitioner gives that key: then its state is on this
- * task and it can be processed here; otherwise it must go through a repartition topic first.
+ * Keys a record as its owner says and tells whether it is already on the partition Kafka's default
+ * partitioner gives that key: then the state kept under that key is on this task and the record can
+ * be processed here; otherwise it must go through a repartition topic first. One evaluation per
+ * record; a {@code split()} after it sends the record one way or the other.
  *
- * @param <V> the signal type
+ * @param <V> the record type
  */
-final class PlacementProcessor<V> implements Processor<String, V, String, V> {
+final class PlacementProcessor<V>
+    implements Processor<String, V, String, PlacementProcessor.Placed<V>> {
+
+  /**
+   * A record's value and whether it is on its key's partition.
+   *
+   * @param value the value
+   * @param home true when the record is on the partition its key hashes to
+   * @param <V> the value type
+   */
+  record Placed<V>(V value, boolean home) {}
 
   private final Function<V, String> key;
   private final int partitions;
-  private final boolean placed;
-  private ProcessorContext<String, V> context;
+  private ProcessorContext<String, Placed<V>> context;
 
   /**
    * Creates the processor.
    *
-   * @param key the key a record belongs under
-   * @param partitions partitions of the input topic; 0 when unknown, so that every record is
-   *     treated as misplaced
-   * @param placed true to pass on records already in place, false for the others
+   * @param key the key a record belongs under; records without one are dropped
+   * @param partitions partition count the key is hashed over; 0 when unknown, so that every record
+   *     is treated as away from home
    */
-  PlacementProcessor(Function<V, String> key, int partitions, boolean placed) {
+  PlacementProcessor(Function<V, String> key, int partitions) {
     this.key = key;
     this.partitions = partitions;
-    this.placed = placed;
   }
 
   @Override
-  public void init(ProcessorContext<String, V> context) {
+  public void init(ProcessorContext<String, Placed<V>> context) {
     this.context = context;
   }
 
@@ -49,17 +57,21 @@ final class PlacementProcessor<V> implements Processor<String, V, String, V> {
     if (k == null) {
       return;
     }
-    if (inPlace(k, record.key()) == placed) {
-      context.forward(record.withKey(k));
-    }
+    context.forward(
+        record.withKey(k).withValue(new Placed<>(record.value(), home(k, record.key()))));
   }
 
-  private boolean inPlace(String k, String recordKey) {
+  private boolean home(String k, String recordKey) {
     if (partitions <= 0 || !k.equals(recordKey)) {
       return false;
     }
+    // Empty for records a punctuator made: those take the repartition topic.
     int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
-    int expected = Utils.toPositive(Utils.murmur2(k.getBytes(StandardCharsets.UTF_8))) % partitions;
-    return partition == expected;
+    return partition == partition(k, partitions);
+  }
+
+  /** The partition Kafka's default partitioner gives a string key. */
+  static int partition(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 }

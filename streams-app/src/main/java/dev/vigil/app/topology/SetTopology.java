@@ -34,8 +34,8 @@ public final class SetTopology {
    * @param builder the builder
    * @param topics the topics
    * @param issuer maps and signs
-   * @param findings the findings stream already read from the findings topic (a topic can have only
-   *     one source in a topology)
+   * @param findings every finding the detectors raise, as they go to the findings topic (null when
+   *     no detector is registered)
    * @param metrics counts the SETs published
    */
   public static void add(
@@ -61,24 +61,24 @@ public final class SetTopology {
             .flatMapValues(
                 (RiskAlert a) -> counted(issuer.issue(a), "alert", metrics),
                 Named.as("sets-sign-alerts"));
-    KStream<String, String> fromFindings =
-        findings
-            .filter(
-                (subject, f) ->
-                    f != null
-                        && SecurityEventTokens.DEVICE_NON_COMPLIANT_DETECTOR.equals(
-                            f.getDetectorId()),
-                Named.as("sets-device-findings"))
-            .flatMapValues(
-                (RiskFinding f) -> counted(issuer.issue(f), "finding", metrics),
-                Named.as("sets-sign-findings"));
-    fromCommands
-        .merge(fromAlerts, Named.as("sets-merge-alerts"))
-        .merge(fromFindings, Named.as("sets-merge-findings"))
-        .to(
-            topics.sets().name(),
-            Produced.with(topics.sets().keySerde(), topics.sets().valueSerde())
-                .withName("sets-sink"));
+    KStream<String, String> sets = fromCommands.merge(fromAlerts, Named.as("sets-merge-alerts"));
+    if (findings != null) {
+      KStream<String, String> fromFindings =
+          findings
+              .filter(
+                  (subject, f) ->
+                      f != null
+                          && SecurityEventTokens.DEVICE_NON_COMPLIANT_DETECTOR.equals(
+                              f.getDetectorId()),
+                  Named.as("sets-device-findings"))
+              .flatMapValues(
+                  (RiskFinding f) -> counted(issuer.issue(f), "finding", metrics),
+                  Named.as("sets-sign-findings"));
+      sets = sets.merge(fromFindings, Named.as("sets-merge-findings"));
+    }
+    sets.to(
+        topics.sets().name(),
+        Produced.with(topics.sets().keySerde(), topics.sets().valueSerde()).withName("sets-sink"));
   }
 
   private static List<String> counted(Optional<String> set, String source, VigilMetrics metrics) {

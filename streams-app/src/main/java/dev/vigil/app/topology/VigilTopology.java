@@ -29,6 +29,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -46,13 +47,28 @@ import org.apache.kafka.streams.state.Stores;
  * configuration and lifecycle live elsewhere, so tests drive the same topology.
  *
  * <p>Signals are validated, then each family's detectors run against their baselines (one RocksDB
- * store per family and key scope). Findings go to the findings topic keyed by subject, which also
- * repartitions findings raised under other keys (source IP, device). The scoring stage reads them
- * back, fuses them per subject and emits scores, alerts and decisions.
+ * store per family and key scope). Every finding goes to the findings topic keyed by subject, for
+ * analysts. The scoring stage, in the same sub-topology as the subject-keyed signals, fuses
+ * findings per subject and emits scores, alerts and decisions: a finding about a subject whose
+ * state is on the partition that raised it is scored there and then (one exactly-once hop from
+ * signal to decision); the others (raised under a source IP or a device, or naming another subject)
+ * reach their subject's partition through the {@value #FINDINGS_BY_SUBJECT} repartition topic.
  */
 public final class VigilTopology {
 
   private VigilTopology() {}
+
+  /**
+   * Name of the repartition topic that carries findings to the partition of their subject when they
+   * were raised elsewhere (under a source IP or a device, or about another subject); Kafka Streams
+   * prefixes it with the application id and suffixes it with {@code -repartition}.
+   */
+  public static final String FINDINGS_BY_SUBJECT = "findings-by-subject";
+
+  /** The topic {@link #FINDINGS_BY_SUBJECT} names for an application id. */
+  public static String findingsBySubjectTopic(String applicationId) {
+    return applicationId + "-" + FINDINGS_BY_SUBJECT + "-repartition";
+  }
 
   /** Builds the topology. */
   public static Topology build(Topics topics, TopologyDependencies deps) {
@@ -66,31 +82,29 @@ public final class VigilTopology {
     for (SignalFamily<?> family : SignalFamilies.ALL) {
       families.put(family, familyStream(builder, topics, family, deps));
     }
+    // Before the detectors, so a sign-in opens its session before the findings it raises are
+    // scored (they are scored in the same pass now).
+    Scoring scoring = new Scoring(builder, topics, deps, stream(families, SignalFamilies.LOGIN));
+
     List<KStream<String, RiskFinding>> findings = new ArrayList<>();
     for (DetectorGroup<?> group : SignalFamilies.GROUPS) {
       group(builder, topics, group, families, deps).ifPresent(findings::add);
     }
-
+    KStream<String, RiskFinding> all = null;
     if (!findings.isEmpty()) {
-      KStream<String, RiskFinding> all = findings.get(0);
+      all = findings.get(0);
       for (int i = 1; i < findings.size(); i++) {
         all = all.merge(findings.get(i), Named.as("merge-findings-" + i));
       }
+      // Every finding is published for analysts; scoring does not read it back.
       all.to(
           topics.findings().name(),
           Produced.with(topics.findings().keySerde(), topics.findings().valueSerde())
               .withName("findings-sink"));
     }
-
-    KStream<String, RiskFinding> scoredFindings =
-        addScoring(
-            builder,
-            topics,
-            stream(families, SignalFamilies.LOGIN),
-            stream(families, SignalFamilies.GRANT),
-            deps);
+    scoring.add(all, stream(families, SignalFamilies.GRANT));
     if (deps.sets() != null) {
-      SetTopology.add(builder, topics, deps.sets(), scoredFindings, deps.metrics());
+      SetTopology.add(builder, topics, deps.sets(), all, deps.metrics());
     }
     return builder.build();
   }
@@ -122,19 +136,43 @@ public final class VigilTopology {
                         family.name(), family.validation(), family.eventTime(), deps.metrics()),
                 Named.as(family.name() + "-validate"));
     int partitions = deps.signalPartitions().applyAsInt(topic.name());
-    KStream<String, E> placed =
-        validated.process(
-            () -> new PlacementProcessor<>(family.key(), partitions, true),
-            Named.as(family.name() + "-placed"));
+    Placement<E> placement = place(validated, family.key(), partitions, family.name());
     KStream<String, E> misplaced =
-        validated
-            .process(
-                () -> new PlacementProcessor<>(family.key(), partitions, false),
-                Named.as(family.name() + "-misplaced"))
+        placement
+            .away()
             .repartition(
-                Repartitioned.with(topic.keySerde(), topic.valueSerde())
-                    .withName(family.name() + "-by-" + family.keyedBy().replace(' ', '-')));
-    return placed.merge(misplaced, Named.as(family.name() + "-keyed"));
+                withPartitions(
+                    Repartitioned.with(topic.keySerde(), topic.valueSerde())
+                        .withName(family.name() + "-by-" + family.keyedBy().replace(' ', '-')),
+                    partitions));
+    return placement.home().merge(misplaced, Named.as(family.name() + "-keyed"));
+  }
+
+  /** A stream split by where its records belong: on this partition, or on another one. */
+  private record Placement<V>(KStream<String, V> home, KStream<String, V> away) {}
+
+  /**
+   * Keys each record as {@code key} says and splits the stream, with one evaluation per record,
+   * into the records already on the partition their key hashes to and the others.
+   */
+  private static <V> Placement<V> place(
+      KStream<String, V> stream, Function<V, String> key, int partitions, String name) {
+    KStream<String, PlacementProcessor.Placed<V>> placed =
+        stream.process(() -> new PlacementProcessor<>(key, partitions), Named.as(name + "-place"));
+    Map<String, KStream<String, PlacementProcessor.Placed<V>>> branches =
+        placed
+            .split(Named.as(name + "-"))
+            .branch((k, v) -> v.home(), Branched.as("placed"))
+            .defaultBranch(Branched.as("misplaced"));
+    return new Placement<>(
+        branches.get(name + "-placed").mapValues(p -> p.value(), Named.as(name + "-home")),
+        branches.get(name + "-misplaced").mapValues(p -> p.value(), Named.as(name + "-away")));
+  }
+
+  /** With an explicit partition count when it is known, else the one Kafka Streams derives. */
+  private static <K, V> Repartitioned<K, V> withPartitions(
+      Repartitioned<K, V> repartitioned, int partitions) {
+    return partitions > 0 ? repartitioned.withNumberOfPartitions(partitions) : repartitioned;
   }
 
   /** The findings of one detector group, or empty when no detector of the group is registered. */
@@ -178,12 +216,17 @@ public final class VigilTopology {
     }
     Topic<String, E> topic = topics.signal(family.topic(), family.type());
     String by = family.name() + "-by-" + scopeName(group.scope());
-    // The group's baselines live under another key: re-key and repartition.
+    // The group's baselines live under another key: re-key (one step, the key computed once) and
+    // repartition; records without such a key, or that the group would skip, stay here.
     return stream
-        .filter(
-            (k, v) -> input.rekey().apply(v) != null && input.adapt().apply(v).isPresent(),
-            Named.as(family.name() + "-with-" + scopeName(group.scope())))
-        .selectKey((k, v) -> input.rekey().apply(v), Named.as(family.name() + "-key-" + by))
+        .flatMap(
+            (k, v) -> {
+              String key = input.rekey().apply(v);
+              return key == null || input.adapt().apply(v).isEmpty()
+                  ? List.<KeyValue<String, E>>of()
+                  : List.of(KeyValue.pair(key, v));
+            },
+            Named.as(family.name() + "-key-" + by))
         .repartition(Repartitioned.with(topic.keySerde(), topic.valueSerde()).withName(by))
         .flatMapValues(v -> input.adapt().apply(v).stream().toList(), Named.as(name));
   }
@@ -227,83 +270,121 @@ public final class VigilTopology {
             store));
   }
 
-  /** Adds the scoring stage; returns the findings it reads, for stages that share that source. */
-  private static KStream<String, RiskFinding> addScoring(
-      StreamsBuilder builder,
-      Topics topics,
-      KStream<String, LoginEvent> logins,
-      KStream<String, AccessGrant> grants,
-      TopologyDependencies deps) {
-    StoreBuilder<KeyValueStore<String, SubjectRiskState>> riskStore =
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
-            Serdes.String(),
-            new CborSerde<>(SubjectRiskState.class));
-    builder.addStateStore(riskStore);
-    SubjectScorer scorer =
-        new SubjectScorer(
-            deps.fusion(),
-            deps.policy(),
-            deps.detection().reference(),
-            deps.decayInterval(),
-            deps.metrics());
-    // New sessions of a subject whose level revokes sessions are revoked as they appear.
-    KStream<String, ScoringOutput> sessionDecisions =
-        logins.process(
-            () -> new SessionTracker(scorer), Named.as("session-tracker"), StoreNames.SUBJECT_RISK);
+  /**
+   * The scoring stage: one subject-risk store, read and written by the session tracker and by
+   * scoring, in the sub-topology of the subject-keyed signals. A finding whose subject's state is
+   * on the partition that raised it (the common case: a subject-keyed detector's finding about that
+   * subject) is scored there and then, in the same transaction as the signal behind it; any other
+   * finding (raised under a source IP or a device, or naming another subject) goes through the
+   * {@link #FINDINGS_BY_SUBJECT} repartition topic first, partitioned like the login topic. Each
+   * finding takes exactly one of the two ways.
+   */
+  private static final class Scoring {
+    private final StreamsBuilder builder;
+    private final Topics topics;
+    private final TopologyDependencies deps;
+    private final SubjectScorer scorer;
+    private final KStream<String, ScoringOutput> sessionDecisions;
 
-    KStream<String, RiskFinding> findingsIn =
-        builder.stream(
-            topics.findings().name(),
-            Consumed.with(topics.findings().keySerde(), topics.findings().valueSerde())
-                .withName("findings-source"));
-    KStream<String, ScoringOutput> outputs =
-        findingsIn.process(
-            () ->
-                new ScoringProcessor(
-                    scorer,
-                    deps.decayInterval(),
-                    java.time.Duration.ofSeconds(deps.fusion().allowedLatenessSeconds())),
-            Named.as("risk-scoring"),
-            StoreNames.SUBJECT_RISK);
-    outputs = outputs.merge(sessionDecisions, Named.as("merge-session-decisions"));
+    /** Adds the store and the session tracker (before the detectors read the sign-ins). */
+    Scoring(
+        StreamsBuilder builder,
+        Topics topics,
+        TopologyDependencies deps,
+        KStream<String, LoginEvent> logins) {
+      this.builder = builder;
+      this.topics = topics;
+      this.deps = deps;
+      StoreBuilder<KeyValueStore<String, SubjectRiskState>> riskStore =
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
+              Serdes.String(),
+              new CborSerde<>(SubjectRiskState.class));
+      builder.addStateStore(riskStore);
+      this.scorer =
+          new SubjectScorer(
+              deps.fusion(),
+              deps.policy(),
+              deps.detection().reference(),
+              deps.decayInterval(),
+              deps.metrics());
+      // New sessions of a subject whose level revokes sessions are revoked as they appear.
+      this.sessionDecisions =
+          logins.process(
+              () -> new SessionTracker(scorer),
+              Named.as("session-tracker"),
+              StoreNames.SUBJECT_RISK);
+    }
 
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.GRANTS),
-            Serdes.String(),
-            new CborSerde<>(PendingGrant.class)));
-    KStream<String, ScoringOutput> grantDecisions =
-        grants.process(
-            () ->
-                new GrantExpiryProcessor(
-                    deps.policy(),
-                    deps.detection().reference(),
-                    deps.decayInterval(),
-                    deps.metrics()),
-            Named.as("grant-expiry"),
-            StoreNames.GRANTS);
-    outputs = outputs.merge(grantDecisions, Named.as("merge-grant-decisions"));
+    /** Adds scoring of the findings (null: none), grant expiry and the output sinks. */
+    void add(KStream<String, RiskFinding> findings, KStream<String, AccessGrant> grants) {
+      KStream<String, ScoringOutput> outputs = sessionDecisions;
+      if (findings != null) {
+        Topic<String, RiskFinding> topic = topics.findings();
+        // A subject's state lives on the partition its sign-ins hash to.
+        int partitions = deps.signalPartitions().applyAsInt(topics.login().name());
+        Placement<RiskFinding> placement =
+            place(findings, RiskFinding::getSubjectId, partitions, "findings");
+        KStream<String, RiskFinding> arrived =
+            placement
+                .away()
+                .repartition(
+                    withPartitions(
+                        Repartitioned.with(topic.keySerde(), topic.valueSerde())
+                            .withName(FINDINGS_BY_SUBJECT),
+                        partitions));
+        KStream<String, ScoringOutput> scored =
+            placement
+                .home()
+                .merge(arrived, Named.as("findings-to-score"))
+                .process(
+                    () ->
+                        new ScoringProcessor(
+                            scorer,
+                            deps.decayInterval(),
+                            java.time.Duration.ofSeconds(deps.fusion().allowedLatenessSeconds())),
+                    Named.as("risk-scoring"),
+                    StoreNames.SUBJECT_RISK);
+        outputs = scored.merge(outputs, Named.as("merge-session-decisions"));
+      }
 
-    outputs
-        .split(Named.as("scoring-"))
-        .branch(
-            (k, v) -> v.kind() == Kind.SCORE,
-            Branched.withConsumer(
-                s -> route(s, topics.scores(), SubjectRisk.class, "scores"), "scores"))
-        .branch(
-            (k, v) -> v.kind() == Kind.ALERT,
-            Branched.withConsumer(
-                s -> route(s, topics.alerts(), RiskAlert.class, "alerts"), "alerts"))
-        .branch(
-            (k, v) -> v.kind() == Kind.COMMAND,
-            Branched.withConsumer(
-                s -> route(s, topics.commands(), EnforcementCommand.class, "commands"), "commands"))
-        .branch(
-            (k, v) -> v.kind() == Kind.AUDIT,
-            Branched.withConsumer(
-                s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
-    return findingsIn;
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(StoreNames.GRANTS),
+              Serdes.String(),
+              new CborSerde<>(PendingGrant.class)));
+      KStream<String, ScoringOutput> grantDecisions =
+          grants.process(
+              () ->
+                  new GrantExpiryProcessor(
+                      deps.policy(),
+                      deps.detection().reference(),
+                      deps.decayInterval(),
+                      deps.metrics()),
+              Named.as("grant-expiry"),
+              StoreNames.GRANTS);
+      outputs = outputs.merge(grantDecisions, Named.as("merge-grant-decisions"));
+
+      outputs
+          .split(Named.as("scoring-"))
+          .branch(
+              (k, v) -> v.kind() == Kind.SCORE,
+              Branched.withConsumer(
+                  s -> route(s, topics.scores(), SubjectRisk.class, "scores"), "scores"))
+          .branch(
+              (k, v) -> v.kind() == Kind.ALERT,
+              Branched.withConsumer(
+                  s -> route(s, topics.alerts(), RiskAlert.class, "alerts"), "alerts"))
+          .branch(
+              (k, v) -> v.kind() == Kind.COMMAND,
+              Branched.withConsumer(
+                  s -> route(s, topics.commands(), EnforcementCommand.class, "commands"),
+                  "commands"))
+          .branch(
+              (k, v) -> v.kind() == Kind.AUDIT,
+              Branched.withConsumer(
+                  s -> route(s, topics.audit(), EnforcementCommand.class, "audit"), "audit"));
+    }
   }
 
   /** The topics the global (reference data) thread reads, whose dead letters it writes itself. */

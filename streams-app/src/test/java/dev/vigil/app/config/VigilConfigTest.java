@@ -123,7 +123,7 @@ class VigilConfigTest {
         .containsEntry("processing.guarantee", "at_least_once")
         .containsEntry("replication.factor", 3)
         .containsEntry("num.stream.threads", 1)
-        .containsEntry("commit.interval.ms", 1_000)
+        .containsEntry("commit.interval.ms", 100)
         .containsEntry("cache.max.bytes.buffering", "0")
         .doesNotContainKey("default.timestamp.extractor");
     assertThat(config.replicationFactor()).isEqualTo((short) 3);

@@ -233,7 +233,7 @@ class ScoringTimeTopologyTest {
     final java.util.Map<String, List<String>> commands = new java.util.TreeMap<>();
 
     Run(TopologyFixture vigil) {
-      findings = vigil.input(vigil.topics.findings());
+      findings = vigil.remoteFindings();
       scoreTopic = vigil.output(vigil.topics.scores());
       alertTopic = vigil.output(vigil.topics.alerts());
       commandTopic = vigil.output(vigil.topics.commands());

@@ -7,6 +7,7 @@ import dev.vigil.enforcement.SetIssuer;
 import dev.vigil.risk.decision.Policy;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.schema.RiskFinding;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
@@ -60,11 +61,13 @@ public final class TopologyFixture implements AutoCloseable {
     config = c;
     topics = VigilApplication.topics(config);
     policy = new PolicyHolder(VigilApplication.DEFAULT_POLICY_ID, b.policy, metrics);
-    // The driver has one partition per topic, so every signal is already in place.
+    // The driver has one partition per topic, so with one partition every signal and finding is
+    // already in place; with more, those whose key hashes elsewhere take the repartition topics.
+    int partitions = b.signalPartitions;
     deps =
         VigilApplication.dependencies(config, reference, policy, metrics)
             .withSets(b.sets)
-            .withSignalPartitions(topic -> 1);
+            .withSignalPartitions(topic -> partitions);
     Properties props = VigilApplication.streamsProperties(config, topics, metrics);
     driver = new TopologyTestDriver(VigilTopology.build(topics, deps), props, b.wallClockStart);
   }
@@ -90,6 +93,18 @@ public final class TopologyFixture implements AutoCloseable {
         topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
+  /**
+   * Findings arriving from another partition, as the scoring stage receives findings raised under a
+   * source IP or a device: the input of scoring alone, without detectors.
+   */
+  public TestInputTopic<String, RiskFinding> remoteFindings() {
+    Topic<String, RiskFinding> findings = topics.findings();
+    return driver.createInputTopic(
+        VigilTopology.findingsBySubjectTopic(config.applicationId()),
+        findings.keySerde().serializer(),
+        findings.valueSerde().serializer());
+  }
+
   /** A test output topic. */
   public <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
     return driver.createOutputTopic(
@@ -108,6 +123,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Policy policy = PolicyParser.defaultPolicy();
     private SetIssuer sets;
+    private int signalPartitions = 1;
 
     private Builder(Path stateDir, Instant wallClockStart) {
       this.stateDir = stateDir;
@@ -129,6 +145,17 @@ public final class TopologyFixture implements AutoCloseable {
     /** Signs decisions as SETs with this issuer. */
     public Builder sets(SetIssuer issuer) {
       this.sets = issuer;
+      return this;
+    }
+
+    /**
+     * The partition count the topology is told the signal topics have (default 1, as the driver
+     * has). The driver still runs one task on partition 0, so with more, only keys that hash to
+     * partition 0 are in place; the others go through the repartition topics, as they would on a
+     * broker, and end up on the same task.
+     */
+    public Builder signalPartitions(int partitions) {
+      this.signalPartitions = partitions;
       return this;
     }
 
