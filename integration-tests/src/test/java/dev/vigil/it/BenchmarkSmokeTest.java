@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * speed is for `vigil bench` runs.
  */
 @Tag("integration")
-@Timeout(420)
+@Timeout(900)
 class BenchmarkSmokeTest {
 
   @TempDir Path work;

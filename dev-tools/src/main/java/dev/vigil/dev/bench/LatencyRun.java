@@ -129,16 +129,6 @@ final class LatencyRun {
       loader.join();
       listener.join();
       List<Long> micros = new ArrayList<>();
-      if (System.getenv("BENCH_TRACE_PROBES") != null) {
-        for (int i = 0; i < plan.probes(); i++) {
-          String s = plan.subjectPrefix() + i + "@bench.example";
-          Long a = sentNanos.get(s);
-          Long b = receivedNanos.get(s);
-          System.err.printf(
-              "probe %d sent %d ms got %s%n",
-              i, (a - begin) / 1_000_000, b == null ? "-" : (b - a) / 1_000_000);
-        }
-      }
       int early = 0;
       for (var e : sentNanos.entrySet()) {
         Long got = receivedNanos.get(e.getKey());
@@ -150,7 +140,7 @@ final class LatencyRun {
           }
         }
       }
-      Map<String, Object> m = new LinkedHashMap<>(percentiles(micros));
+      Map<String, Object> m = new LinkedHashMap<>(percentiles(micros, plan.probes()));
       m.put("samples", micros.size());
       m.put("missing", plan.probes() - micros.size() - early);
       if (early > 0) {
@@ -199,24 +189,26 @@ final class LatencyRun {
     }
   }
 
-  static Map<String, Object> percentiles(List<Long> micros) {
+  /**
+   * Nearest-rank percentiles over all probes, in milliseconds with microsecond resolution. A probe
+   * without output counts as slower than every answered one, so a percentile that falls on one is
+   * reported as null (unknown, beyond the wait) rather than computed from the answered probes only.
+   */
+  static Map<String, Object> percentiles(List<Long> micros, int probes) {
     Map<String, Object> m = new LinkedHashMap<>();
-    if (micros.isEmpty()) {
-      return m;
-    }
     List<Long> sorted = micros.stream().sorted().toList();
-    m.put("p50", rank(sorted, 0.50));
-    m.put("p95", rank(sorted, 0.95));
-    m.put("p99", rank(sorted, 0.99));
-    m.put("p999", rank(sorted, 0.999));
-    m.put("max", Benchmark.round(sorted.get(sorted.size() - 1) / 1000.0));
+    int total = Math.max(probes, sorted.size());
+    m.put("p50", rank(sorted, total, 0.50));
+    m.put("p95", rank(sorted, total, 0.95));
+    m.put("p99", rank(sorted, total, 0.99));
+    m.put("p999", rank(sorted, total, 0.999));
+    m.put("max", rank(sorted, total, 1.0));
     return m;
   }
 
-  /** Nearest-rank percentile, in milliseconds with microsecond resolution. */
-  private static double rank(List<Long> sorted, double q) {
-    int i = (int) Math.ceil(q * sorted.size()) - 1;
-    return Benchmark.round(sorted.get(Math.max(0, Math.min(sorted.size() - 1, i))) / 1000.0);
+  private static Double rank(List<Long> sorted, int total, double q) {
+    int i = Math.max(0, (int) Math.ceil(q * total) - 1);
+    return i < sorted.size() ? Benchmark.round(sorted.get(i) / 1000.0) : null;
   }
 
   static LoginEvent probe(String id, String subject, Instant at, boolean far) {
