@@ -16,17 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark command works end to end on a tiny input. It checks the report's shape and that
- * both applications really processed the input, never how fast: speed is for `vigil bench` runs.
+ * both applications really processed the input and answered the latency probes, never how fast:
+ * speed is for `vigil bench` runs.
  */
 @Tag("integration")
-@Timeout(240)
+@Timeout(900)
 class BenchmarkSmokeTest {
 
   @TempDir Path work;
 
   @Test
   void shouldMeasureVigilAgainstThePassThroughBaselineAndWriteTheReport() throws Exception {
-    // When a small benchmark runs
+    // When a tiny benchmark runs (smaller than --quick)
     Path report = work.resolve("bench.json");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -43,23 +44,41 @@ class BenchmarkSmokeTest {
             "--history",
             "6h",
             "--samples",
-            "3",
+            "20",
             "--work-dir",
             work.resolve("scratch").toString(),
             "--report",
             report.toString());
 
-    // Then it succeeds and reports both sides and their ratios
+    // Then it succeeds and reports both sides, their ratios and every figure of the report
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("pass-through", "ratios (vigil / pass-through)");
     JsonNode r = new ObjectMapper().readTree(report.toFile());
-    assertThat(r.get("events").asLong()).isPositive();
+    long events = r.get("events").asLong();
+    assertThat(events).isPositive();
+    assertThat(r.get("subjects").asLong()).isPositive();
     assertThat(r.get("commitIntervalMs").asText()).isEqualTo("100");
     for (String side : new String[] {"baseline", "vigil"}) {
-      assertThat(r.path(side).path("eventsPerSecond").asLong()).as(side).isPositive();
-      assertThat(r.path(side).path("latencyMs").path("p50").asLong()).as(side).isPositive();
+      JsonNode s = r.path(side);
+      assertThat(s.path("eventsPerSecond").asLong()).as(side).isPositive();
+      assertThat(s.path("window").path("toEvent").asLong())
+          .as(side)
+          .isGreaterThan(s.path("window").path("fromEvent").asLong())
+          .isLessThanOrEqualTo(events);
+      assertThat(s.path("cpuSecondsPerMillionEvents").asDouble()).as(side).isPositive();
+      assertThat(s.has("heapAfterGcBytes")).as(side).isTrue();
+      JsonNode latency = s.path("latencyMs");
+      assertThat(latency.path("samples").asInt()).as(side).isEqualTo(20);
+      assertThat(latency.path("p50").asDouble()).as(side).isPositive();
+      assertThat(latency.path("p99").asDouble())
+          .as(side)
+          .isGreaterThanOrEqualTo(latency.path("p50").asDouble());
+      assertThat(latency.path("p999").asDouble())
+          .as(side)
+          .isGreaterThanOrEqualTo(latency.path("p99").asDouble());
     }
     assertThat(r.path("vigil").path("stateDirBytes").asLong()).isPositive();
+    assertThat(r.path("vigil").path("stateBytesPerSubject").asLong()).isPositive();
     assertThat(r.path("ratios").path("throughput").asDouble()).isPositive();
     assertThat(r.path("ratios").path("latencyP50").asDouble()).isPositive();
   }

@@ -2,6 +2,7 @@ package dev.vigil.dev.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.management.OperatingSystemMXBean;
 import dev.vigil.app.Pipeline;
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
@@ -10,21 +11,19 @@ import dev.vigil.app.topics.ConsumerLag;
 import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.dev.DataDirectories;
 import dev.vigil.dev.demo.GeneratedEventSender;
+import dev.vigil.dev.demo.generator.GeneratedEvent;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
 import dev.vigil.dev.demo.generator.TrafficGenerator;
 import dev.vigil.dev.embedded.EmbeddedKafkaBroker;
 import dev.vigil.dev.registry.InProcessSchemaRegistry;
-import dev.vigil.schema.AuthMethod;
-import dev.vigil.schema.EnforcementCommand;
-import dev.vigil.schema.Geo;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schema.LoginOutcome;
-import dev.vigil.schema.SubjectType;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,46 +31,97 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * Measures Vigil against a pass-through Kafka Streams application on the same embedded broker, in
- * the same run, with the same input and guarantees, and reports ratios: throughput over a replay of
- * generated history, end-to-end latency of single events, and heap and state size. Absolute numbers
- * depend on the machine; the ratios are what to compare between versions.
+ * Measures Vigil against a byte-for-byte pass-through Kafka Streams application on the same
+ * embedded broker, in the same run, with the same pre-loaded input, guarantee, commit interval and
+ * partitions.
+ *
+ * <ol>
+ *   <li><b>Steady-state throughput.</b> The input is produced into the signal topics before either
+ *       application starts. Each application then processes all of it, one after the other; a
+ *       progress counter ({@link ProcessedCounter}) is sampled every 50 ms and the throughput is
+ *       taken between the instants 20% and 90% of the input had been reached, so start-up,
+ *       rebalancing, the first fetches and the tail are excluded. CPU (the application's threads
+ *       and the whole process) is read at the same two instants.
+ *   <li><b>Memory and state.</b> Once caught up: heap after a full GC (less the heap after GC just
+ *       before the application started), then the application is closed (which flushes RocksDB) and
+ *       the {@code .sst} bytes of its state directory are divided by the distinct subjects of the
+ *       input.
+ *   <li><b>Latency.</b> Each application again (Vigil restarted on its state) under a fixed offered
+ *       load, by default half of Vigil's measured steady throughput, with marked probes: see {@link
+ *       LatencyRun}.
+ * </ol>
+ *
+ * <p>With {@code subjects > 0} it runs the scale mode instead (Vigil only): one login for each of N
+ * distinct subjects, heap after GC and state per subject, then the local state is deleted and the
+ * restore from the changelogs is timed.
  */
 public final class Benchmark {
 
   private static final int PARTITIONS = 3;
   private static final String PASS_THROUGH_SINK = "bench.passthrough.out";
+  private static final String PASS_THROUGH_ID = "bench-passthrough";
+  private static final String VIGIL_ID = "vigil-bench";
+  private static final double WINDOW_FROM = 0.2;
+  private static final double WINDOW_TO = 0.9;
+  private static final long SAMPLE_MILLIS = 50;
+  private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
+  private static final Duration MAX_REPLAY = Duration.ofMinutes(60);
+
+  /**
+   * Options of one run.
+   *
+   * @param users people in the generated population
+   * @param history simulated history pre-loaded as input
+   * @param events if positive, the input is cut after this many events (and the population grown so
+   *     the history has about that many)
+   * @param seed traffic seed
+   * @param samples latency probes per application
+   * @param probesPerSecond rate of the probes
+   * @param offeredLoad events/s of the latency run; 0 for half of Vigil's steady throughput
+   * @param subjects if positive, run the scale mode with this many subjects instead
+   * @param preset name of the preset, for the report
+   * @param workDir scratch directory, wiped before and after
+   * @param report JSON report file, or null
+   */
+  public record BenchOptions(
+      int users,
+      Duration history,
+      long events,
+      long seed,
+      int samples,
+      double probesPerSecond,
+      double offeredLoad,
+      long subjects,
+      String preset,
+      Path workDir,
+      Path report) {}
 
   private final BenchOptions options;
   private final PrintWriter out;
-
-  /** Options of one run. */
-  public record BenchOptions(
-      int users, Duration history, long seed, int samples, Path workDir, Path report) {}
-
   private final VigilConfig base;
 
   /**
@@ -86,13 +136,18 @@ public final class Benchmark {
     this.out = out;
   }
 
-  /** Runs both applications and returns the report (also written to the report file if set). */
+  /** Runs the benchmark and returns the report (also written to the report file if set). */
   public Map<String, Object> run() throws Exception {
     DataDirectories.deleteRecursively(options.workDir());
     try (EmbeddedKafkaBroker broker =
             EmbeddedKafkaBroker.builder()
                 .port(0)
                 .dataDir(options.workDir().resolve("kafka"))
+                // On a saturated machine the controller in the same JVM can miss the broker's
+                // heartbeats and fence it (leaders go away, producers retry for minutes): a
+                // single-node benchmark gains nothing from that, so be patient.
+                .brokerProperty("broker.session.timeout.ms", "60000")
+                .startTimeout(Duration.ofMinutes(2))
                 .build()
                 .start();
         InProcessSchemaRegistry registry = InProcessSchemaRegistry.start(0)) {
@@ -100,7 +155,7 @@ public final class Benchmark {
           base.with("bootstrap.servers", broker.bootstrapServers(), "vigil bench")
               .with("schema.registry.url", registry.url(), "vigil bench")
               .with("state.dir", options.workDir().resolve("state").toString(), "vigil bench")
-              .with("application.id", "vigil-bench", "vigil bench")
+              .with("application.id", VIGIL_ID, "vigil bench")
               .with("topic.prefix", "bench", "vigil bench")
               .with("http.port", "0", "vigil bench")
               .with("replication.factor", "1", "vigil bench")
@@ -113,46 +168,8 @@ public final class Benchmark {
             .all()
             .get();
       }
-      long events = produceHistory(config, topics);
-      out.printf(Locale.ROOT, "Produced %,d events of history.%n", events);
-      List<String> inputs = inputs(topics);
-
-      Map<String, Object> baseline = new LinkedHashMap<>();
-      Map<String, Object> vigil = new LinkedHashMap<>();
-      long heapBefore = usedHeap();
-      try (Pipeline passThrough = passThrough(config, topics)) {
-        out.println("Pass-through baseline: replaying...");
-        baseline.putAll(replay(config, passThrough, "vigil-bench-passthrough", inputs, events));
-        baseline.put("latencyMs", passThroughLatency(config, topics));
-        baseline.put("heapUsedBytes", usedHeap() - heapBefore);
-      }
-      heapBefore = usedHeap();
-      try (VigilApplication app =
-          new VigilApplication(config.with("decay.interval", "5s", "by the benchmark"))) {
-        out.println("Vigil: replaying...");
-        List<String> vigilInputs = new ArrayList<>(inputs);
-        // The SET stage reads decisions back from the commands and alerts topics.
-        vigilInputs.add(topics.commands().name());
-        vigilInputs.add(topics.alerts().name());
-        vigil.putAll(replay(config, app.pipeline(), config.applicationId(), vigilInputs, events));
-        vigil.put("latencyMs", detectionLatency(config, topics));
-        vigil.put("heapUsedBytes", usedHeap() - heapBefore);
-        vigil.put("stateDirBytes", size(options.workDir().resolve("state")));
-        vigil.put("findings", (long) app.metrics().total("vigil.findings"));
-        vigil.put("alerts", (long) app.metrics().total("vigil.alerts"));
-      }
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("events", events);
-      report.put("users", options.users());
-      report.put("historyDays", options.history().toDays());
-      report.put("partitions", PARTITIONS);
-      report.put("processingGuarantee", config.streamsProperties().get("processing.guarantee"));
-      report.put("commitIntervalMs", config.streamsProperties().get("commit.interval.ms"));
-      report.put("cores", Runtime.getRuntime().availableProcessors());
-      report.put("baseline", baseline);
-      report.put("vigil", vigil);
-      report.put("ratios", ratios(baseline, vigil));
-      print(report);
+      Map<String, Object> report =
+          options.subjects() > 0 ? scale(config, topics) : compare(config, topics);
       if (options.report() != null) {
         new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -165,37 +182,186 @@ public final class Benchmark {
     }
   }
 
-  private long produceHistory(VigilConfig config, Topics topics) {
+  private Map<String, Object> compare(VigilConfig config, Topics topics) throws Exception {
+    int users = options.users();
+    if (options.events() > 0) {
+      // About 23 events per person and simulated day (208,115 events for 3,000 people over 3 d).
+      long perUser = Math.max(1, 23 * Math.max(1, options.history().toDays()));
+      users = (int) Math.max(users, (options.events() + perUser - 1) / perUser);
+    }
+    Input input = preload(config, topics, users);
+    out.printf(
+        Locale.ROOT,
+        "Pre-loaded %,d events (%,d distinct subjects, %,d people) in %.1f s.%n",
+        input.events(),
+        input.subjects(),
+        users,
+        input.seconds());
+    List<String> signals = VigilApplication.signalTopics(topics);
+
+    Map<String, Object> baseline = new LinkedHashMap<>();
+    out.println("Pass-through: processing the pre-loaded input...");
+    long heapBefore = heapAfterGc();
+    try (Pipeline passThrough = passThrough(config, topics, signals)) {
+      baseline.putAll(
+          steady(config, passThrough, PASS_THROUGH_ID, signals, input.events(), List.of()));
+      baseline.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
+      leave(passThrough);
+    }
+
+    Map<String, Object> vigil = new LinkedHashMap<>();
+    VigilConfig vigilConfig =
+        config
+            .with("decay.interval", "5s", "by the benchmark")
+            .with(
+                "kafka." + StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                ProcessedCounter.class.getName(),
+                "by the benchmark");
+    List<String> vigilInternal =
+        List.of(
+            // The SET stage reads decisions back from the commands and alerts topics.
+            topics.commands().name(), topics.alerts().name());
+    out.println("Vigil: processing the pre-loaded input...");
+    heapBefore = heapAfterGc();
+    try (VigilApplication app = new VigilApplication(vigilConfig)) {
+      vigil.putAll(
+          steady(config, app.pipeline(), VIGIL_ID, signals, input.events(), vigilInternal));
+      vigil.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
+      vigil.put("jvmHeapAfterGcBytes", heapAfterGc());
+      long live = rocksDbLiveBytes(app.pipeline());
+      vigil.put("stateLiveBytes", live);
+      vigil.put("stateBytesPerSubject", Math.round((double) live / Math.max(1, input.subjects())));
+      vigil.put("findings", (long) app.metrics().total("vigil.findings"));
+      vigil.put("alerts", (long) app.metrics().total("vigil.alerts"));
+      leave(app.pipeline());
+    }
+    Path vigilState = options.workDir().resolve("state");
+    vigil.put("stateSstBytesAfterClose", sstBytes(vigilState));
+    vigil.put("stateDirBytes", size(vigilState));
+
+    double vigilEps = ((Number) vigil.get("eventsPerSecond")).doubleValue();
+    double load = options.offeredLoad() > 0 ? options.offeredLoad() : Math.max(20, vigilEps / 2);
+    out.printf(Locale.ROOT, "Latency runs at %,.0f events/s offered...%n", load);
+    try (Pipeline passThrough = passThrough(config, topics, signals)) {
+      passThrough.start(Duration.ofSeconds(120));
+      awaitReady(passThrough);
+      baseline.put(
+          "latencyMs", latency(config, topics, PASS_THROUGH_SINK, false, "lat-pt-", load, users));
+      leave(passThrough);
+    }
+    try (VigilApplication app = new VigilApplication(vigilConfig)) {
+      app.pipeline().start(Duration.ofSeconds(120));
+      awaitReady(app.pipeline());
+      vigil.put(
+          "latencyMs",
+          latency(config, topics, topics.commands().name(), true, "lat-", load, users));
+    }
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("preset", options.preset());
+    report.put("events", input.events());
+    report.put("subjects", input.subjects());
+    report.put("users", users);
+    report.put("historyDays", options.history().toDays());
+    report.put("partitions", PARTITIONS);
+    report.put("processingGuarantee", config.streamsProperties().get("processing.guarantee"));
+    report.put("commitIntervalMs", config.streamsProperties().get("commit.interval.ms"));
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("method", method());
+    report.put("baseline", baseline);
+    report.put("vigil", vigil);
+    report.put("ratios", ratios(baseline, vigil));
+    print(report);
+    return report;
+  }
+
+  private static Map<String, Object> method() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(
+        "throughput",
+        "input pre-loaded before either app starts; events/s between the instants 20% and 90% of"
+            + " the input reached processing (sampled every 50 ms)");
+    m.put(
+        "latency",
+        "probe signal handed to the producer -> first output record for its subject received by a"
+            + " read_committed consumer (same JVM clock), under the offered load");
+    m.put(
+        "cpu",
+        "CPU time of the application's threads (stream, producer, consumer, global) in the steady"
+            + " window; processCpu also counts the embedded broker and the load producers");
+    m.put("heap", "heap used after System.gc() with the app caught up, less the same before start");
+    m.put(
+        "state",
+        "RocksDB live-sst-files-size + cur-size-all-mem-tables over all stores, caught up /"
+            + " distinct subjects");
+    return m;
+  }
+
+  /** Pre-loaded input: event count, distinct subjects, how long producing took. */
+  private record Input(long events, long subjects, double seconds) {}
+
+  private Input preload(VigilConfig config, Topics topics, int users) throws Exception {
+    long t0 = System.nanoTime();
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     TrafficGenerator generator =
         new TrafficGenerator(
             new GeneratorSettings(
                 options.seed(),
-                options.users(),
+                users,
                 GeneratorSettings.DEFAULT_WORKLOADS,
                 start,
                 GeneratorSettings.DEFAULT_EVENTS_PER_SECOND,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(7)));
-    Map<String, Object> cfg = new HashMap<>(config.clientProperties());
-    cfg.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer())) {
+    Set<String> subjects = new HashSet<>();
+    try (KafkaProducer<byte[], byte[]> producer = loader(config)) {
       GeneratedEventSender sender = new GeneratedEventSender(producer, topics);
       sender.send(generator.referenceData().stream());
-      return sender.send(generator.history(options.history()));
+      Stream<GeneratedEvent> history = generator.history(options.history());
+      if (options.events() > 0) {
+        history = history.limit(options.events());
+      }
+      sender.send(history.peek(e -> subjects.addAll(e.subjects())));
+      producer.flush();
+    }
+    // What the broker holds, not what was handed to the producer: a send that failed after its
+    // retries is not part of the input.
+    long events = endOffsets(config, VigilApplication.signalTopics(topics));
+    return new Input(events, subjects.size(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static long endOffsets(VigilConfig config, List<String> topics) throws Exception {
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+      return admin.listOffsets(latest).all().get().values().stream()
+          .mapToLong(o -> o.offset())
+          .sum();
     }
   }
 
-  private static List<String> inputs(Topics topics) {
-    return VigilApplication.signalTopics(topics);
+  private static KafkaProducer<byte[], byte[]> loader(VigilConfig config) {
+    Map<String, Object> cfg = new HashMap<>(config.clientProperties());
+    cfg.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    cfg.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** The same sources, guarantee and commit interval, but records are copied unchanged. */
-  private Pipeline passThrough(VigilConfig config, Topics topics) {
+  /** The same sources, guarantee, commit interval and partitions; records copied unchanged. */
+  private Pipeline passThrough(VigilConfig config, Topics topics, List<String> inputs) {
     StreamsBuilder builder = new StreamsBuilder();
-    for (String input : inputs(topics)) {
+    for (String input : inputs) {
       builder.stream(
               input,
               Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(input + "-source"))
@@ -205,234 +371,435 @@ public final class Benchmark {
     }
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-bench-passthrough");
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, PASS_THROUGH_ID);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG, options.workDir().resolve("passthrough-state").toString());
+    props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, ProcessedCounter.class);
     return new Pipeline(
         builder.build(),
         Pipeline.withVigilDefaults(props, topics, VigilMetrics.inMemory()),
         VigilMetrics.inMemory());
   }
 
-  private Map<String, Object> replay(
-      VigilConfig config, Pipeline pipeline, String group, List<String> inputs, long events)
+  /** One progress sample. */
+  private record Sample(long nanos, long processed, long appCpuNanos, long processCpuNanos) {}
+
+  /**
+   * Starts the application on the pre-loaded input, measures the steady window, then waits until it
+   * has caught up with its inputs and internal topics.
+   */
+  private Map<String, Object> steady(
+      VigilConfig config,
+      Pipeline pipeline,
+      String applicationId,
+      List<String> inputs,
+      long events,
+      List<String> internalInputs)
       throws Exception {
+    LongAdder processed = ProcessedCounter.track(applicationId, Set.copyOf(inputs));
     long t0 = System.nanoTime();
     pipeline.start(Duration.ofSeconds(120));
     long running = System.nanoTime();
+    Sample first = null;
+    Sample from = null;
+    Sample to = null;
+    int samples = 0;
+    long deadline = running + MAX_REPLAY.toNanos();
+    while (to == null) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            applicationId + " did not process 90% of the input within " + MAX_REPLAY + ".");
+      }
+      long n = processed.sum();
+      samples++;
+      if (first == null && n > 0) {
+        first = sample(n, applicationId);
+      }
+      if (from == null && n >= WINDOW_FROM * events) {
+        from = sample(n, applicationId);
+      } else if (from != null && n >= WINDOW_TO * events) {
+        to = sample(n, applicationId);
+      }
+      if (to == null) {
+        Thread.sleep(SAMPLE_MILLIS);
+      }
+    }
+    boolean steady = samples >= 4 && to.nanos() > from.nanos() && to.processed() > from.processed();
+    Sample a = steady ? from : first;
+    Sample b = to;
+    double seconds = Math.max(1e-3, (b.nanos() - a.nanos()) / 1e9);
+    long windowEvents = Math.max(1, b.processed() - a.processed());
+    long caughtUp = awaitCaughtUp(config, applicationId, inputs, internalInputs);
+
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("eventsPerSecond", Math.round(windowEvents / seconds));
+    Map<String, Object> window = new LinkedHashMap<>();
+    window.put("steady", steady);
+    window.put("fromEvent", a.processed());
+    window.put("toEvent", b.processed());
+    window.put("seconds", round(seconds));
+    window.put("startedAfterSeconds", round((a.nanos() - running) / 1e9));
+    r.put("window", window);
+    r.put(
+        "cpuSecondsPerMillionEvents",
+        round((b.appCpuNanos() - a.appCpuNanos()) / 1e9 / windowEvents * 1e6));
+    r.put(
+        "processCpuSecondsPerMillionEvents",
+        round((b.processCpuNanos() - a.processCpuNanos()) / 1e9 / windowEvents * 1e6));
+    r.put("startSeconds", round((running - t0) / 1e9));
+    r.put("replaySeconds", round((caughtUp - running) / 1e9));
+    r.put("averageEventsPerSecond", Math.round(events / ((caughtUp - running) / 1e9)));
+    out.printf(
+        Locale.ROOT,
+        "  %s: %,d events/s steady (%,d events in %.1f s), all caught up after %.1f s%n",
+        applicationId,
+        r.get("eventsPerSecond"),
+        windowEvents,
+        seconds,
+        (caughtUp - running) / 1e9);
+    return r;
+  }
+
+  private Sample sample(long processed, String applicationId) {
+    return new Sample(System.nanoTime(), processed, threadCpu(applicationId), processCpu());
+  }
+
+  /** CPU time of the live threads whose name contains the application id (its client ids do). */
+  private static long threadCpu(String applicationId) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().contains(applicationId)) {
+        long cpu = threads.getThreadCpuTime(info.getThreadId());
+        if (cpu > 0) {
+          sum += cpu;
+        }
+      }
+    }
+    return sum;
+  }
+
+  private static long processCpu() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
+  }
+
+  /** Waits until the group's lag on its inputs, repartitions and internal inputs is zero. */
+  private static long awaitCaughtUp(
+      VigilConfig config, String group, List<String> inputs, List<String> internalInputs)
+      throws Exception {
     try (Admin admin = Admin.create(config.clientProperties())) {
-      List<String> all = new ArrayList<>(inputs);
+      List<String> all = new ArrayList<>();
       boolean done = false;
       while (!done) {
         // Internal topics appear as the application creates them; include them as they do.
         all.clear();
         all.addAll(inputs);
+        all.addAll(internalInputs);
         admin.listTopics().names().get().stream()
             .filter(t -> t.startsWith(group + "-") && t.endsWith("-repartition"))
             .forEach(all::add);
-        done = ConsumerLag.awaitCaughtUp(admin, group, all, Duration.ofMinutes(10));
-        if (!done) {
-          throw new IllegalStateException(group + " did not catch up within 10 minutes.");
+        if (!ConsumerLag.awaitCaughtUp(admin, group, all, MAX_REPLAY)) {
+          throw new IllegalStateException(group + " did not catch up within " + MAX_REPLAY + ".");
         }
         // Findings and repartitions may have grown while the inputs drained: check again.
         done = ConsumerLag.of(admin, group, all) == 0;
       }
     }
-    double seconds = (System.nanoTime() - running) / 1e9;
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("startSeconds", round((running - t0) / 1e9));
-    r.put("replaySeconds", round(seconds));
-    r.put("eventsPerSecond", Math.round(events / seconds));
-    return r;
+    return System.nanoTime();
   }
 
-  private Map<String, Object> passThroughLatency(VigilConfig config, Topics topics)
-      throws Exception {
-    List<Long> samples = new ArrayList<>();
-    pending.clear();
-    Topic<String, LoginEvent> login = topics.login();
-    try (KafkaProducer<byte[], byte[]> producer = producer(config);
-        KafkaConsumer<byte[], byte[]> consumer = tail(config, PASS_THROUGH_SINK)) {
-      for (int i = 0; i < options.samples(); i++) {
-        LoginEvent e = probe("lat-pt-" + i, "latency-pt-" + i, Instant.now(), false);
-        long sent = System.nanoTime();
-        producer.send(record(login, e)).get();
-        awaitAny(consumer);
-        samples.add((System.nanoTime() - sent) / 1_000_000);
-      }
-    }
-    return percentiles(samples);
+  /**
+   * Closes the application and leaves its consumer group, so the next instance of the same
+   * application id is assigned its tasks at once instead of after the session timeout of this one
+   * (Kafka Streams stays in the group on close by default, for rolling restarts).
+   */
+  private static void leave(Pipeline pipeline) {
+    pipeline
+        .streams()
+        .close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(60)));
   }
 
-  /** Time from the event that completes an impossible-travel takeover to its command. */
-  private Map<String, Object> detectionLatency(VigilConfig config, Topics topics) throws Exception {
-    List<Long> samples = new ArrayList<>();
-    pending.clear();
-    Topic<String, LoginEvent> login = topics.login();
-    Topic<String, EnforcementCommand> commands = topics.commands();
-    try (KafkaProducer<byte[], byte[]> producer = producer(config);
-        KafkaConsumer<byte[], byte[]> consumer = tail(config, commands.name())) {
-      for (int i = 0; i < options.samples(); i++) {
-        String subject = "latency-" + i + "@bench.example";
-        Instant t = Instant.now().minusSeconds(3600);
-        producer.send(record(login, probe("lat-a-" + i, subject, t, false))).get();
-        LoginEvent second = probe("lat-b-" + i, subject, t.plusSeconds(1800), true);
-        long sent = System.nanoTime();
-        producer.send(record(login, second)).get();
-        while (true) {
-          ConsumerRecord<byte[], byte[]> r = awaitAny(consumer);
-          if (subject.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
-            break;
-          }
-        }
-        samples.add((System.nanoTime() - sent) / 1_000_000);
-      }
-    }
-    return percentiles(samples);
-  }
-
-  private static LoginEvent probe(String id, String subject, Instant at, boolean far) {
-    Geo geo =
-        far
-            ? Geo.newBuilder()
-                .setCountry("AU")
-                .setCity("Sydney")
-                .setLatitude(-33.87)
-                .setLongitude(151.21)
-                .setAsn(1221L)
-                .build()
-            : Geo.newBuilder()
-                .setCountry("DE")
-                .setCity("Berlin")
-                .setLatitude(52.52)
-                .setLongitude(13.40)
-                .setAsn(3320L)
-                .build();
-    return LoginEvent.newBuilder()
-        .setEventId(id)
-        .setTimestamp(at)
-        .setSubjectId(subject)
-        .setSubjectType(SubjectType.HUMAN)
-        .setSessionId("s-" + id)
-        .setIp(far ? "1.120.0.7" : "91.64.0.7")
-        .setGeo(geo)
-        .setAuthMethod(AuthMethod.WEBAUTHN)
-        .setOutcome(LoginOutcome.SUCCESS)
-        .build();
-  }
-
-  private static ProducerRecord<byte[], byte[]> record(Topic<String, LoginEvent> t, LoginEvent e) {
-    return new ProducerRecord<>(
-        t.name(),
-        null,
-        e.getTimestamp().toEpochMilli(),
-        t.keySerde().serializer().serialize(t.name(), e.getSubjectId()),
-        t.valueSerde().serializer().serialize(t.name(), e));
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(VigilConfig config) {
-    Map<String, Object> cfg = new HashMap<>(config.clientProperties());
-    cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  /** A read_committed consumer positioned at the current end of a topic. */
-  private static KafkaConsumer<byte[], byte[]> tail(VigilConfig config, String topic) {
-    Map<String, Object> cfg = new HashMap<>(config.clientProperties());
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    var parts =
-        c.partitionsFor(topic).stream()
-            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-            .toList();
-    c.assign(parts);
-    c.seekToEnd(parts);
-    parts.forEach(c::position);
-    return c;
-  }
-
-  private final java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> pending =
-      new java.util.ArrayDeque<>();
-
-  /** The next record, polling in short steps so latency is measured to a few milliseconds. */
-  private ConsumerRecord<byte[], byte[]> awaitAny(KafkaConsumer<byte[], byte[]> c) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (pending.isEmpty()) {
+  private static void awaitReady(Pipeline pipeline) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (!pipeline.isReady()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("No output within 60 s while measuring latency.");
+        throw new IllegalStateException("The application did not become ready in 30 minutes.");
       }
-      c.poll(Duration.ofMillis(5)).forEach(pending::add);
+      Thread.sleep(20);
     }
-    return pending.poll();
   }
 
-  private static Map<String, Object> percentiles(List<Long> samples) {
-    List<Long> sorted = samples.stream().sorted().toList();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("p50", sorted.get(sorted.size() / 2));
-    m.put("p95", sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1));
-    m.put("max", sorted.get(sorted.size() - 1));
-    return m;
+  private Map<String, Object> latency(
+      VigilConfig config,
+      Topics topics,
+      String output,
+      boolean pairs,
+      String prefix,
+      double load,
+      int users)
+      throws Exception {
+    return new LatencyRun(
+            new LatencyRun.Plan(
+                config.clientProperties(),
+                topics,
+                output,
+                pairs,
+                prefix,
+                load,
+                options.samples(),
+                options.probesPerSecond(),
+                users,
+                options.seed(),
+                LATENCY_WARM_UP))
+        .run();
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scale mode
+
+  private Map<String, Object> scale(VigilConfig config, Topics topics) throws Exception {
+    long n = options.subjects();
+    long t0 = System.nanoTime();
+    Topic<String, LoginEvent> login = topics.login();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try (KafkaProducer<byte[], byte[]> producer = loader(config)) {
+      TrafficGenerator reference =
+          new TrafficGenerator(GeneratorSettings.defaults(options.seed()).withSeed(options.seed()));
+      new GeneratedEventSender(producer, topics).send(reference.referenceData().stream());
+      for (long i = 0; i < n; i++) {
+        Instant at = now.minusSeconds(86_400 - (i * 86_400 / n));
+        producer.send(
+            LatencyRun.record(
+                login, LatencyRun.probe("scale-" + i, "scale-" + i + "@bench.example", at, false)));
+      }
+      producer.flush();
+    }
+    long loaded = endOffsets(config, List.of(login.name()));
+    if (loaded != n) {
+      throw new IllegalStateException(
+          "Only " + loaded + " of " + n + " logins reached the broker; see the log.");
+    }
+    out.printf(
+        Locale.ROOT,
+        "Pre-loaded one login for each of %,d subjects in %.1f s.%n",
+        n,
+        (System.nanoTime() - t0) / 1e9);
+    List<String> signals = VigilApplication.signalTopics(topics);
+    VigilConfig vigilConfig =
+        config
+            .with("decay.interval", "5s", "by the benchmark")
+            .with(
+                "kafka." + StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                ProcessedCounter.class.getName(),
+                "by the benchmark");
+    List<String> internal = List.of(topics.commands().name(), topics.alerts().name());
+    Map<String, Object> vigil = new LinkedHashMap<>();
+    long heapBefore = heapAfterGc();
+    out.println("Vigil: processing...");
+    try (VigilApplication app = new VigilApplication(vigilConfig)) {
+      vigil.putAll(steady(config, app.pipeline(), VIGIL_ID, signals, n, internal));
+      vigil.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
+      vigil.put("jvmHeapAfterGcBytes", heapAfterGc());
+      vigil.put("jvmHeapMaxBytes", Runtime.getRuntime().maxMemory());
+      long live = rocksDbLiveBytes(app.pipeline());
+      vigil.put("stateLiveBytes", live);
+      vigil.put("stateBytesPerSubject", Math.round((double) live / n));
+      leave(app.pipeline());
+    }
+    Path state = options.workDir().resolve("state");
+    vigil.put("stateSstBytesAfterClose", sstBytes(state));
+    vigil.put("stateDirBytes", size(state));
+    long changelogRecords = changelogRecords(config);
+    DataDirectories.deleteRecursively(state);
+    out.printf(
+        Locale.ROOT, "Local state deleted; restoring %,d changelog records...%n", changelogRecords);
+    Map<String, Object> restore = new LinkedHashMap<>();
+    long r0 = System.nanoTime();
+    try (VigilApplication app = new VigilApplication(vigilConfig)) {
+      app.pipeline().start(Duration.ofMinutes(30));
+      long running = System.nanoTime();
+      awaitReady(app.pipeline());
+      long ready = System.nanoTime();
+      restore.put("changelogRecords", changelogRecords);
+      restore.put("secondsToRunning", round((running - r0) / 1e9));
+      restore.put("secondsToReady", round((ready - r0) / 1e9));
+      leave(app.pipeline());
+    }
+    restore.put("restoredStateSstBytes", sstBytes(state));
+    vigil.put("restore", restore);
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("preset", "scale");
+    report.put("events", n);
+    report.put("subjects", n);
+    report.put("partitions", PARTITIONS);
+    report.put("processingGuarantee", config.streamsProperties().get("processing.guarantee"));
+    report.put("commitIntervalMs", config.streamsProperties().get("commit.interval.ms"));
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("vigil", vigil);
+    out.printf(
+        Locale.ROOT,
+        "%nscale: %,d subjects, %,d events/s, heap after GC %,d MiB (JVM %,d MiB of %,d MiB),"
+            + " state %,d bytes/subject, restore %.1f s to ready%n",
+        n,
+        vigil.get("eventsPerSecond"),
+        ((Number) vigil.get("heapAfterGcBytes")).longValue() >> 20,
+        ((Number) vigil.get("jvmHeapAfterGcBytes")).longValue() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20,
+        vigil.get("stateBytesPerSubject"),
+        restore.get("secondsToReady"));
+    out.flush();
+    return report;
+  }
+
+  private static long changelogRecords(VigilConfig config) throws Exception {
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      List<String> changelogs =
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.startsWith(VIGIL_ID + "-") && t.endsWith("-changelog"))
+              .toList();
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(changelogs)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(
+                          p -> {
+                            TopicPartition tp = new TopicPartition(name, p.partition());
+                            earliest.put(tp, OffsetSpec.earliest());
+                            latest.put(tp, OffsetSpec.latest());
+                          }));
+      var lo = admin.listOffsets(earliest).all().get();
+      var hi = admin.listOffsets(latest).all().get();
+      long sum = 0;
+      for (var e : hi.entrySet()) {
+        sum += e.getValue().offset() - lo.get(e.getKey()).offset();
+      }
+      return sum;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Report
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> ratios(Map<String, Object> base, Map<String, Object> vigil) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put(
-        "throughput",
-        round(
-            ((Number) vigil.get("eventsPerSecond")).doubleValue()
-                / ((Number) base.get("eventsPerSecond")).doubleValue()));
+    r.put("throughput", ratio(vigil.get("eventsPerSecond"), base.get("eventsPerSecond")));
     r.put(
         "latencyP50",
-        round(
-            ((Number) ((Map<String, Object>) vigil.get("latencyMs")).get("p50")).doubleValue()
-                / Math.max(
-                    1,
-                    ((Number) ((Map<String, Object>) base.get("latencyMs")).get("p50"))
-                        .doubleValue())));
+        ratio(
+            ((Map<String, Object>) vigil.get("latencyMs")).get("p50"),
+            ((Map<String, Object>) base.get("latencyMs")).get("p50")));
     r.put(
-        "heap",
-        round(
-            ((Number) vigil.get("heapUsedBytes")).doubleValue()
-                / Math.max(1, ((Number) base.get("heapUsedBytes")).doubleValue())));
+        "latencyP99",
+        ratio(
+            ((Map<String, Object>) vigil.get("latencyMs")).get("p99"),
+            ((Map<String, Object>) base.get("latencyMs")).get("p99")));
+    r.put(
+        "cpuPerEvent",
+        ratio(vigil.get("cpuSecondsPerMillionEvents"), base.get("cpuSecondsPerMillionEvents")));
+    r.put("heap", ratio(vigil.get("heapAfterGcBytes"), base.get("heapAfterGcBytes")));
     return r;
   }
 
+  private static Object ratio(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y && y.doubleValue() > 0) {
+      return round(x.doubleValue() / y.doubleValue());
+    }
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
   private void print(Map<String, Object> report) {
-    @SuppressWarnings("unchecked")
     Map<String, Object> b = (Map<String, Object>) report.get("baseline");
-    @SuppressWarnings("unchecked")
     Map<String, Object> v = (Map<String, Object>) report.get("vigil");
-    out.printf(Locale.ROOT, "%n%-24s %16s %16s%n", "", "pass-through", "vigil");
+    Map<String, Object> bl = (Map<String, Object>) b.get("latencyMs");
+    Map<String, Object> vl = (Map<String, Object>) v.get("latencyMs");
+    String row = "%-34s %16s %16s%n";
+    out.printf(Locale.ROOT, "%n" + row, "", "pass-through", "vigil");
+    out.printf(
+        Locale.ROOT, row, "events/s (steady)", b.get("eventsPerSecond"), v.get("eventsPerSecond"));
     out.printf(
         Locale.ROOT,
-        "%-24s %16s %16s%n",
-        "events/s (replay)",
-        b.get("eventsPerSecond"),
-        v.get("eventsPerSecond"));
-    out.printf(
-        Locale.ROOT, "%-24s %16s %16s%n", "latency ms", b.get("latencyMs"), v.get("latencyMs"));
+        row,
+        "events/s (whole replay)",
+        b.get("averageEventsPerSecond"),
+        v.get("averageEventsPerSecond"));
     out.printf(
         Locale.ROOT,
-        "%-24s %16s %16s%n",
-        "heap used MiB",
-        b.get("heapUsedBytes") instanceof Number n ? n.longValue() >> 20 : "?",
-        v.get("heapUsedBytes") instanceof Number n2 ? n2.longValue() >> 20 : "?");
+        row,
+        "CPU s / 1M events (app threads)",
+        b.get("cpuSecondsPerMillionEvents"),
+        v.get("cpuSecondsPerMillionEvents"));
+    for (String p : List.of("p50", "p99", "p999")) {
+      out.printf(Locale.ROOT, row, "latency ms " + p, bl.get(p), vl.get(p));
+    }
     out.printf(
         Locale.ROOT,
-        "%-24s %16s %16s%n",
-        "state on disk MiB",
-        "-",
-        ((Number) v.get("stateDirBytes")).longValue() >> 20);
+        row,
+        "latency offered load ev/s",
+        bl.get("offeredEventsPerSecond"),
+        vl.get("offeredEventsPerSecond"));
+    out.printf(
+        Locale.ROOT,
+        row,
+        "heap after GC MiB",
+        ((Number) b.get("heapAfterGcBytes")).longValue() >> 20,
+        ((Number) v.get("heapAfterGcBytes")).longValue() >> 20);
+    out.printf(Locale.ROOT, row, "state bytes / subject", "-", v.get("stateBytesPerSubject"));
     out.println("ratios (vigil / pass-through): " + report.get("ratios"));
     out.flush();
   }
 
-  private static long usedHeap() {
+  // ---------------------------------------------------------------------------------------------
+  // Measurements
+
+  /** Heap in use after a full collection (twice, so finalizable garbage is gone too). */
+  private static long heapAfterGc() {
+    System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Bytes held by the application's RocksDB stores, from Kafka Streams' RocksDB metrics: live SST
+   * files plus memtables ({@code live-sst-files-size + cur-size-all-mem-tables}, summed over every
+   * store; segmented stores report their segments together). Memtables count their allocated arena,
+   * so on small inputs this is an upper bound.
+   */
+  private static long rocksDbLiveBytes(Pipeline pipeline) {
+    double sum = 0;
+    for (var e : pipeline.streams().metrics().entrySet()) {
+      String name = e.getKey().name();
+      if (e.getKey().group().equals("stream-state-metrics")
+          && (name.equals("live-sst-files-size") || name.equals("cur-size-all-mem-tables"))
+          && e.getValue().metricValue() instanceof Number v
+          && !Double.isNaN(v.doubleValue())) {
+        sum += v.doubleValue();
+      }
+    }
+    return Math.round(sum);
+  }
+
+  private static long sstBytes(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".sst") && Files.isRegularFile(p))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
+    }
   }
 
   private static long size(Path dir) throws IOException {
@@ -444,7 +811,7 @@ public final class Benchmark {
     }
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 100) / 100.0;
   }
 }
