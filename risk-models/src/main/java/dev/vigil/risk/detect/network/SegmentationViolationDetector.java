@@ -115,7 +115,7 @@ public final class SegmentationViolationDetector
             .evidence("external", !Flows.internal(flow))
             .evidence("bytesOut", flow.getBytesOut())
             .sourceEvents(flow.getEventId())
-            .tactic("T1021")
+            .tactic(Flows.internal(flow) ? "T1021" : "T1048")
             .build());
   }
 }
