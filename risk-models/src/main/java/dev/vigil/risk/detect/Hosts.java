@@ -80,6 +80,17 @@ public final class Hosts {
     return ip != null ? ip : canonical(e.getSourceHost());
   }
 
+  /**
+   * The autonomous system an attempt came from, as a subject id and store key ({@code AS14061});
+   * null when the event carries no ASN (internal traffic, no geolocation).
+   */
+  public static String asn(LoginEvent e) {
+    if (e.getGeo() == null || e.getGeo().getAsn() == null || ip(e.getIp()) == null) {
+      return null;
+    }
+    return "AS" + e.getGeo().getAsn();
+  }
+
   /** Whether an account is a machine account ({@code NAME$}) or a built-in identity. */
   public static boolean machineOrBuiltIn(String account) {
     if (account == null || account.isBlank()) {

@@ -9,6 +9,12 @@ public enum KeyScope {
    * address, else its source host ({@link Hosts#source}); events with neither are not routed.
    */
   SOURCE_IP,
+  /**
+   * The autonomous system an attempt came from ({@link Hosts#asn}, e.g. {@code AS14061}), for
+   * detectors that aggregate slow attacks from rotating addresses of one network; events without an
+   * ASN are not routed.
+   */
+  SOURCE_ASN,
   /** The device, for posture detectors. */
   DEVICE
 }

@@ -1,6 +1,7 @@
 package dev.vigil.risk.reference;
 
 import dev.vigil.schema.Criticality;
+import dev.vigil.schema.EdgeDestinationKind;
 import dev.vigil.schema.IndicatorType;
 import dev.vigil.schema.NetworkKind;
 import dev.vigil.schema.NetworkRange;
@@ -30,6 +31,8 @@ public final class ReferenceData {
   private final Map<String, String> networkCidrs = new ConcurrentHashMap<>();
   private final Map<String, ServiceEdge> edges = new ConcurrentHashMap<>();
   private final Map<String, Boolean> workloadsWithEdgePolicy = new ConcurrentHashMap<>();
+  private final Map<String, CidrSet<ServiceEdge>> cidrEdges = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, ServiceEdge>> domainEdges = new ConcurrentHashMap<>();
 
   /** The key an indicator is stored under on the threat-intel topic: {@code TYPE:value}. */
   public static String indicatorKey(ThreatIndicator indicator) {
@@ -192,19 +195,96 @@ public final class ReferenceData {
     return p == null || p.getCriticality() == null ? Criticality.MEDIUM : p.getCriticality();
   }
 
-  /** Adds or replaces an allowed edge ({@code null} removes the one under {@code key}). */
+  /**
+   * Adds or replaces an allowed edge ({@code null} removes the one under {@code key}): to a
+   * workload, or to an external destination (a CIDR block or a domain, by {@code destinationKind}).
+   *
+   * @throws IllegalArgumentException if a CIDR edge's destination is not a CIDR block
+   */
   public void putEdge(String key, ServiceEdge edge) {
+    ServiceEdge previous = edge == null ? edges.remove(key) : edges.get(key);
+    if (previous != null && external(previous)) {
+      removeExternal(previous);
+    }
     if (edge == null) {
-      edges.remove(key);
       return;
+    }
+    if (edge.getDestinationKind() == EdgeDestinationKind.CIDR) {
+      cidrEdges
+          .computeIfAbsent(edge.getSourceWorkload(), s -> new CidrSet<>())
+          .put(edge.getDestinationWorkload().trim(), edge);
+    } else if (edge.getDestinationKind() == EdgeDestinationKind.DOMAIN) {
+      domainEdges
+          .computeIfAbsent(edge.getSourceWorkload(), s -> new ConcurrentHashMap<>())
+          .put(domain(edge.getDestinationWorkload()), edge);
     }
     edges.put(key, edge);
     workloadsWithEdgePolicy.put(edge.getSourceWorkload(), Boolean.TRUE);
   }
 
+  private static boolean external(ServiceEdge edge) {
+    return edge.getDestinationKind() != null
+        && edge.getDestinationKind() != EdgeDestinationKind.WORKLOAD;
+  }
+
+  private void removeExternal(ServiceEdge edge) {
+    String source = edge.getSourceWorkload();
+    if (edge.getDestinationKind() == EdgeDestinationKind.CIDR) {
+      CidrSet<ServiceEdge> set = cidrEdges.get(source);
+      if (set != null) {
+        set.remove(edge.getDestinationWorkload().trim());
+      }
+    } else {
+      Map<String, ServiceEdge> byDomain = domainEdges.get(source);
+      if (byDomain != null) {
+        byDomain.remove(domain(edge.getDestinationWorkload()));
+      }
+    }
+  }
+
+  private static String domain(String name) {
+    String d = name.trim().toLowerCase(java.util.Locale.ROOT);
+    return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+  }
+
   /** The allowed edge from source to destination, if the segmentation policy has one. */
   public Optional<ServiceEdge> allowedEdge(String source, String destination) {
     return Optional.ofNullable(edges.get(edgeKey(source, destination)));
+  }
+
+  /**
+   * The allowed external edge from a workload to a destination address or domain, if the
+   * segmentation policy declares one: the most specific CIDR block containing the address, else the
+   * domain itself, else the closest {@code *.parent} wildcard above it.
+   *
+   * @param source the source workload
+   * @param ip the destination address, or null
+   * @param domain the destination's domain (DNS name, TLS server name), or null
+   */
+  public Optional<ServiceEdge> allowedExternal(String source, String ip, String domain) {
+    CidrSet<ServiceEdge> blocks = cidrEdges.get(source);
+    if (blocks != null && ip != null) {
+      Optional<ServiceEdge> match = blocks.match(ip);
+      if (match.isPresent()) {
+        return match;
+      }
+    }
+    Map<String, ServiceEdge> byDomain = domainEdges.get(source);
+    if (byDomain == null || domain == null || domain.isBlank()) {
+      return Optional.empty();
+    }
+    String d = domain(domain);
+    ServiceEdge exact = byDomain.get(d);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
+      ServiceEdge wildcard = byDomain.get("*" + d.substring(dot));
+      if (wildcard != null) {
+        return Optional.of(wildcard);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether the segmentation policy lists any allowed edge out of this workload. */

@@ -128,6 +128,19 @@ public final class SignalFamilies {
           List.of(DetectorGroup.rekeyed(LOGIN, Optional::of, Hosts::source)),
           null);
 
+  /**
+   * Login detectors keyed by the autonomous system attempts come from (slow sprays rotating
+   * addresses within one hosting network).
+   */
+  public static final DetectorGroup<LoginEvent> LOGIN_BY_SOURCE_ASN =
+      new DetectorGroup<>(
+          "login",
+          LoginEvent.class,
+          KeyScope.SOURCE_ASN,
+          LoginEvent::getEventId,
+          List.of(DetectorGroup.rekeyed(LOGIN, Optional::of, Hosts::asn)),
+          null);
+
   /** Access detectors: accesses, with the subject's grants and sign-ins (sessions, devices). */
   public static final DetectorGroup<AccessSignal> ACCESS_BY_SUBJECT =
       new DetectorGroup<>(
@@ -183,6 +196,7 @@ public final class SignalFamilies {
       List.of(
           LOGIN_BY_SUBJECT,
           LOGIN_BY_SOURCE_IP,
+          LOGIN_BY_SOURCE_ASN,
           ACCESS_BY_SUBJECT,
           DEVICE_BY_DEVICE,
           NETWORK_BY_WORKLOAD,

@@ -239,6 +239,7 @@ public final class VigilTopology {
     return switch (scope) {
       case SUBJECT -> "subject";
       case SOURCE_IP -> "ip";
+      case SOURCE_ASN -> "asn";
       case DEVICE -> "device";
     };
   }

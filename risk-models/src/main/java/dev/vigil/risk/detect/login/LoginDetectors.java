@@ -14,7 +14,8 @@ public final class LoginDetectors {
    * (unfamiliar properties, impossible travel, new device, new country/ASN, unusual hour, brute
    * force, MFA fatigue, threat-intel IP, Kerberoasting, AS-REP roasting / RC4 downgrade, new-host
    * logon, explicit credentials, privileged logon on a new host) and those keyed by source (the IP
-   * address, else the source host: password spray, unknown accounts).
+   * address, else the source host: password spray, unknown accounts) and the one keyed by the
+   * source's autonomous system (slow spray from rotating addresses).
    *
    * @throws IllegalArgumentException if one of them is already registered
    */
@@ -34,6 +35,7 @@ public final class LoginDetectors {
         .register(LoginEvent.class, new ExplicitCredentialsDetector(settings))
         .register(LoginEvent.class, new PrivilegedLogonDetector(settings))
         .register(LoginEvent.class, new PasswordSprayDetector(settings))
-        .register(LoginEvent.class, new UnknownAccountsDetector(settings));
+        .register(LoginEvent.class, new UnknownAccountsDetector(settings))
+        .register(LoginEvent.class, new AsnSprayDetector(settings));
   }
 }

@@ -84,7 +84,7 @@ public final class NewCountryAsnDetector
       if (country != null && !state.countries.contains(country)) {
         out =
             List.of(
-                base(event)
+                base(event, state)
                     .score(countryScore)
                     .confidence(0.7)
                     .summary(
@@ -101,7 +101,7 @@ public final class NewCountryAsnDetector
         String org = LoginSignals.asOrg(event);
         out =
             List.of(
-                base(event)
+                base(event, state)
                     .score(asnScore)
                     .confidence(0.5)
                     .summary(
@@ -128,13 +128,15 @@ public final class NewCountryAsnDetector
     return out;
   }
 
-  private Findings base(LoginEvent event) {
+  private Findings base(LoginEvent event, State state) {
     return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
         .halfLife(halfLife)
         .evidence("country", LoginSignals.country(event))
         .evidence("asn", LoginSignals.asn(event))
         .evidence("asOrg", LoginSignals.asOrg(event))
         .evidence("ip", event.getIp())
+        .evidence("learning", false)
+        .evidence("observations", state.history.signIns())
         .sourceEvents(event.getEventId())
         .tactic("T1078");
   }

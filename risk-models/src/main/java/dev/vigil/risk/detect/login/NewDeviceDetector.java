@@ -110,6 +110,8 @@ public final class NewDeviceDetector implements Detector<LoginEvent, NewDeviceDe
                           + ".")
                   .evidence("device", device)
                   .evidence("knownDevices", state.devices.size())
+                  .evidence("learning", false)
+                  .evidence("observations", state.history.signIns())
                   .evidence("newCountry", newCountry)
                   .evidence("newAsn", newAsn)
                   .evidence("country", country)

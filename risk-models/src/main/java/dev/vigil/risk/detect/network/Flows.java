@@ -17,6 +17,21 @@ final class Flows {
         : flow.getDestinationIp();
   }
 
+  /**
+   * The destination's domain when the flow source reports one: attribute {@code domain} (DNS name
+   * from the proxy or DNS enrichment), else {@code sni} (TLS server name); null otherwise.
+   */
+  static String domain(NetworkFlow flow) {
+    if (flow.getAttributes() == null) {
+      return null;
+    }
+    String d = flow.getAttributes().get("domain");
+    if (d == null || d.isBlank()) {
+      d = flow.getAttributes().get("sni");
+    }
+    return d == null || d.isBlank() ? null : d.trim();
+  }
+
   /** "payments-db (10.0.3.4:5432)" or "203.0.113.9:443". */
   static String describe(NetworkFlow flow) {
     String endpoint = flow.getDestinationIp() + ":" + flow.getDestinationPort();

@@ -17,9 +17,12 @@ import java.util.Optional;
 /**
  * A flow outside the micro-segmentation policy (Istio/Cilium policy-denied telemetry, Illumio and
  * Guardicore segmentation alerts): when the source workload has an edge policy, a destination not
- * listed for it, or a port the allowed edge does not include. Workloads without a policy are left
- * to {@code network.new-edge}. The same (destination, port) is reported again only after a repeat
- * interval.
+ * listed for it, or a port the allowed edge does not include. Edges name a workload, or an external
+ * destination: a CIDR block containing the destination address, or a domain (exact or {@code
+ * *.parent}) matching the flow's {@code domain}/{@code sni} attribute, so declared external traffic
+ * (a payment API, a SaaS) is allowed while any other external destination is not. Workloads without
+ * a policy are left to {@code network.new-edge}. The same (destination, port) is reported again
+ * only after a repeat interval.
  */
 public final class SegmentationViolationDetector
     implements Detector<NetworkFlow, SegmentationViolationDetector.State> {
@@ -65,6 +68,11 @@ public final class SegmentationViolationDetector
     }
     String destination = Flows.destination(flow);
     Optional<ServiceEdge> edge = context.reference().allowedEdge(source, destination);
+    String domain = Flows.domain(flow);
+    if (edge.isEmpty() && flow.getDestinationWorkload() == null) {
+      // An external destination (or an address without workload identity) the policy declares.
+      edge = context.reference().allowedExternal(source, flow.getDestinationIp(), domain);
+    }
     int port = flow.getDestinationPort();
     boolean portViolation =
         edge.isPresent()
@@ -82,13 +90,17 @@ public final class SegmentationViolationDetector
             ? String.format(
                 Locale.ROOT,
                 "Connected to %s on port %d, but the segmentation policy allows only ports %s.",
-                destination,
+                domain == null || flow.getDestinationWorkload() != null
+                    ? destination
+                    : destination + " (" + domain + ")",
                 port,
                 edge.get().getPorts())
             : String.format(
                 Locale.ROOT,
-                "Connected to %s, which the segmentation policy does not allow for this workload.",
-                Flows.describe(flow));
+                "Connected to %s%s, which the segmentation policy does not allow for this"
+                    + " workload.",
+                Flows.describe(flow),
+                domain == null ? "" : " (" + domain + ")");
     return List.of(
         Findings.finding(ID, source, SubjectType.WORKLOAD, flow.getTimestamp())
             .score(portViolation ? 55 : 70)
@@ -99,9 +111,11 @@ public final class SegmentationViolationDetector
             .evidence("destinationIp", flow.getDestinationIp())
             .evidence("destinationPort", port)
             .evidence("violation", portViolation ? "port" : "edge")
+            .evidence("destinationDomain", domain == null ? "" : domain)
+            .evidence("external", !Flows.internal(flow))
             .evidence("bytesOut", flow.getBytesOut())
             .sourceEvents(flow.getEventId())
-            .tactic("T1021")
+            .tactic(Flows.internal(flow) ? "T1021" : "T1048")
             .build());
   }
 }

@@ -29,16 +29,40 @@ class DeniedBurstDetectorTest {
               .setDecision(AccessDecision.DENIED));
     }
 
-    // Then: one finding for the burst
+    // Then: one finding for the burst (one id), revised as it grew, the last naming all 15
     assertThat(alice.findings)
-        .singleElement()
+        .extracting(f -> f.getFindingId())
+        .containsOnly(alice.findings.get(0).getFindingId());
+    assertThat(alice.findings.get(0).getSummary())
+        .startsWith("Was denied 10 times on 10 different resources in 10");
+    assertThat(alice.findings.get(alice.findings.size() - 1))
         .satisfies(
             f -> {
               assertThat(f.getTactic()).isEqualTo("T1069");
               assertThat(f.getSummary())
-                  .startsWith("Was denied 10 times on 10 different resources in 10");
+                  .startsWith("Was denied 15 times on 15 different resources in 10");
               assertThat(f.getSourceEventIds()).hasSize(10);
             });
+  }
+
+  @Test
+  void shouldRaiseANewFindingForASecondBurstAfterAQuietWindow() {
+    // Given a burst of 12 denials
+    Instant start = MONDAY.plus(Duration.ofHours(9));
+    for (int i = 0; i < 12; i++) {
+      alice.feed(
+          access(start.plusSeconds(10L * i), "/admin/" + i).setDecision(AccessDecision.DENIED));
+    }
+
+    // When another comes an hour later
+    for (int i = 0; i < 12; i++) {
+      alice.feed(
+          access(start.plus(Duration.ofHours(1)).plusSeconds(10L * i), "/billing/" + i)
+              .setDecision(AccessDecision.DENIED));
+    }
+
+    // Then two findings ids, one per burst
+    assertThat(alice.findings.stream().map(f -> f.getFindingId()).distinct()).hasSize(2);
   }
 
   @Test

@@ -60,7 +60,8 @@ class LoginDetectorsTest {
     // When the defaults are registered on an empty catalog
     DetectorCatalog catalog = catalog();
 
-    // Then all fifteen are there, password spray and unknown accounts keyed by source
+    // Then all sixteen are there, password spray and unknown accounts keyed by source, the slow
+    // spray by the source's network
     assertThat(catalog.ids())
         .containsExactlyInAnyOrder(
             UnfamiliarPropertiesDetector.ID,
@@ -77,7 +78,11 @@ class LoginDetectorsTest {
             ExplicitCredentialsDetector.ID,
             PrivilegedLogonDetector.ID,
             PasswordSprayDetector.ID,
-            UnknownAccountsDetector.ID);
+            UnknownAccountsDetector.ID,
+            AsnSprayDetector.ID);
+    assertThat(catalog.detectors(LoginEvent.class, KeyScope.SOURCE_ASN))
+        .extracting(d -> d.id())
+        .containsExactly(AsnSprayDetector.ID);
     assertThat(catalog.detectors(LoginEvent.class, KeyScope.SOURCE_IP))
         .extracting(d -> d.id())
         .containsExactly(PasswordSprayDetector.ID, UnknownAccountsDetector.ID);

@@ -5,6 +5,7 @@ import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
 import dev.vigil.schema.AuthMethod;
+import dev.vigil.schema.FailureKind;
 import dev.vigil.schema.Geo;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginOutcome;
@@ -93,6 +94,11 @@ final class LoginFixture {
     }
 
     Builder failed() {
+      return outcome(LoginOutcome.FAILURE);
+    }
+
+    Builder unknownUser() {
+      b.setFailureKind(FailureKind.UNKNOWN_USER);
       return outcome(LoginOutcome.FAILURE);
     }
 

@@ -9,13 +9,19 @@ import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.detect.Hosts;
 import dev.vigil.risk.detect.access.AccessSignal;
+import dev.vigil.risk.detect.access.DeniedBurstDetector;
 import dev.vigil.risk.detect.access.ShareEnumerationDetector;
+import dev.vigil.risk.detect.network.FanOutDetector;
+import dev.vigil.schema.AccessDecision;
 import dev.vigil.schema.AccessEvent;
 import dev.vigil.schema.AuthMethod;
 import dev.vigil.schema.FailureKind;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginOutcome;
+import dev.vigil.schema.NetworkFlow;
 import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.Sensitivity;
+import dev.vigil.schema.SubjectType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +36,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property: the windowed detectors give the same findings (detector, subject, finding id) for the
- * same events in any arrival order within the allowed lateness (default 5 minutes).
+ * Property: the windowed detectors (brute force, MFA fatigue, password spray, slow ASN spray,
+ * unknown accounts, Kerberoasting, explicit credentials, share enumeration, denied bursts, fan-out)
+ * give the same findings (detector, subject, finding id) for the same events in any arrival order
+ * within the allowed lateness (default 5 minutes).
  */
 class OrderIndependenceTest {
 
@@ -196,6 +204,160 @@ class OrderIndependenceTest {
       assertThat(run(shuffled, engine, AccessSignal::subjectId))
           .as("permutation %d", p)
           .isEqualTo(expected);
+    }
+  }
+
+  private static AccessEvent denied(String subject, Instant at, String resource, int n) {
+    return AccessEvent.newBuilder()
+        .setEventId(subject + "-denied-" + n)
+        .setTimestamp(at)
+        .setSubjectId(subject)
+        .setSubjectType(SubjectType.HUMAN)
+        .setResource(resource)
+        .setAction("read")
+        .setSensitivity(Sensitivity.CONFIDENTIAL)
+        .setDecision(AccessDecision.DENIED)
+        .setAttributes(Map.of())
+        .build();
+  }
+
+  /** Privilege probing by mallory twice (an hour apart), a burst at the threshold, noise by bob. */
+  private List<AccessEvent> denials() {
+    List<AccessEvent> events = new ArrayList<>();
+    int n = 0;
+    for (int i = 0; i < 14; i++) {
+      events.add(denied("mallory", T.plusSeconds(13L * i), "/admin/api/" + (i % 8), n++));
+    }
+    for (int i = 0; i < 12; i++) {
+      events.add(denied("mallory", T.plusSeconds(3600 + 20L * i), "/billing/" + (i % 4), n++));
+    }
+    // Exactly ten denials within ten minutes on three resources: whether the window holds all ten
+    // must not depend on arrival order.
+    for (int i = 0; i < 10; i++) {
+      events.add(denied("trent", T.plusSeconds(59L * i), "/hr/" + (i % 3), n++));
+    }
+    for (int i = 0; i < 9; i++) {
+      events.add(denied("bob", T.plusSeconds(40L * i), "/finance/" + (i % 3), n++));
+    }
+    events.sort(Comparator.comparing(AccessEvent::getTimestamp));
+    return events;
+  }
+
+  private static NetworkFlow flow(Instant at, String destination, String ip, int port, int n) {
+    return NetworkFlow.newBuilder()
+        .setEventId("flow-" + n)
+        .setTimestamp(at)
+        .setSourceWorkload("spiffe://corp/ns/web/sa/api")
+        .setSourceIp("10.0.1.10")
+        .setDestinationWorkload(destination)
+        .setDestinationIp(ip)
+        .setDestinationPort(port)
+        .setBytesOut(20_000)
+        .setBytesIn(80_000)
+        .setMtls(destination != null)
+        .setAttributes(Map.of())
+        .build();
+  }
+
+  /**
+   * Two days of an API calling its database and cache, then a scan of 80 hosts across a window
+   * boundary (40 on each side), then its usual calls again.
+   */
+  private List<NetworkFlow> flows() {
+    List<NetworkFlow> events = new ArrayList<>();
+    Instant start = T.minus(Duration.ofDays(2));
+    int n = 0;
+    for (int i = 0; i < 2 * 144 + 12; i++) {
+      Instant at = start.plus(Duration.ofMinutes(10L * i)).plusSeconds(17);
+      events.add(flow(at, "db", "10.0.2.20", 5432, n++));
+      events.add(flow(at.plusSeconds(200), "cache", "10.0.2.30", 6379, n++));
+    }
+    Instant boundary = T.plus(Duration.ofMinutes(30));
+    for (int h = 0; h < 80; h++) {
+      events.add(
+          flow(boundary.minusSeconds(100).plusMillis(2500L * h), null, "10.0.7." + h, 22, n++));
+    }
+    events.sort(Comparator.comparing(NetworkFlow::getTimestamp));
+    return events;
+  }
+
+  @Test
+  void shouldGiveTheSameDeniedBurstFindingsInAnyArrivalOrder() {
+    // Given denials in event-time order and their findings
+    List<AccessSignal> events = denials().stream().map(AccessSignal::ofAccess).toList();
+    DetectionEngine<AccessSignal> engine =
+        new DetectionEngine<>(List.of(new DeniedBurstDetector(settings)), AccessSignal::eventId);
+    Set<String> expected = run(events, engine, AccessSignal::subjectId);
+    assertThat(expected)
+        .filteredOn(s -> s.startsWith(DeniedBurstDetector.ID + "|mallory"))
+        .hasSize(2);
+    assertThat(expected)
+        .anyMatch(s -> s.startsWith(DeniedBurstDetector.ID + "|trent"))
+        .noneMatch(s -> s.contains("|bob|"));
+
+    // When they arrive shuffled within the lateness
+    Random random = new Random(3L);
+    for (int p = 0; p < PERMUTATIONS; p++) {
+      List<AccessSignal> shuffled = shuffle(events, AccessSignal::timestamp, random);
+
+      // Then the findings are the same
+      assertThat(run(shuffled, engine, AccessSignal::subjectId))
+          .as("permutation %d", p)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void shouldGiveTheSameFanOutFindingsInAnyArrivalOrder() {
+    // Given flows in event-time order and their findings: one per window the scan touched
+    List<NetworkFlow> events = flows();
+    DetectionEngine<NetworkFlow> engine =
+        new DetectionEngine<>(List.of(new FanOutDetector(settings)), NetworkFlow::getEventId);
+    Set<String> expected = run(events, engine, NetworkFlow::getSourceWorkload);
+    assertThat(expected).hasSize(2).allMatch(s -> s.startsWith(FanOutDetector.ID + "|"));
+
+    // When they arrive shuffled within the lateness
+    Random random = new Random(5L);
+    for (int p = 0; p < PERMUTATIONS; p++) {
+      List<NetworkFlow> shuffled = shuffle(events, NetworkFlow::getTimestamp, random);
+
+      // Then the findings are the same
+      assertThat(run(shuffled, engine, NetworkFlow::getSourceWorkload))
+          .as("permutation %d", p)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void shouldGiveTheSameSlowSprayFindingsInAnyArrivalOrder() {
+    // Given a slow spray from 12 addresses of one hosting network (3 unknown accounts, one guessed)
+    // mixed with the other sign-ins
+    LoginFixture.Place hosting =
+        new LoginFixture.Place("NL", "Amsterdam", 52.37, 4.9, 14061, "DigitalOcean");
+    List<LoginEvent> events = new ArrayList<>(logins());
+    for (int i = 0; i < 12; i++) {
+      LoginFixture.Builder b =
+          fx.login("user" + i, T.plusSeconds(i * 600L)).from(hosting).ip("198.51.100." + i);
+      events.add(i < 3 ? b.unknownUser().build() : b.failed().build());
+    }
+    events.add(
+        fx.login("user7", T.plusSeconds(7 * 600L + 30)).from(hosting).ip("198.51.100.99").build());
+    events.sort(Comparator.comparing(LoginEvent::getTimestamp));
+    DetectionEngine<LoginEvent> engine =
+        new DetectionEngine<>(List.of(new AsnSprayDetector(settings)), LoginEvent::getEventId);
+    Set<String> expected = run(events, engine, Hosts::asn);
+    assertThat(expected)
+        .anyMatch(s -> s.startsWith(AsnSprayDetector.ID + "|AS14061"))
+        .anyMatch(s -> s.startsWith(AsnSprayDetector.ID + "|user7"))
+        .noneMatch(s -> s.contains("|AS3320|"));
+
+    // When they arrive shuffled within the lateness
+    Random random = new Random(9L);
+    for (int p = 0; p < PERMUTATIONS; p++) {
+      List<LoginEvent> shuffled = shuffle(events, LoginEvent::getTimestamp, random);
+
+      // Then the findings are the same
+      assertThat(run(shuffled, engine, Hosts::asn)).as("permutation %d", p).isEqualTo(expected);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.vigil.risk.detect.DetectorCatalog;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.detect.KeyScope;
 import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.schema.EdgeDestinationKind;
 import dev.vigil.schema.IndicatorType;
 import dev.vigil.schema.NetworkFlow;
 import dev.vigil.schema.RiskFinding;
@@ -67,6 +68,18 @@ final class NetworkFixtures {
         .setDestinationWorkload(to)
         .setPorts(ports)
         .setRequireMtls(true)
+        .build();
+  }
+
+  /** An allowed external edge: a CIDR block or a domain. */
+  static ServiceEdge external(
+      String from, String to, EdgeDestinationKind kind, List<Integer> ports) {
+    return ServiceEdge.newBuilder()
+        .setSourceWorkload(from)
+        .setDestinationWorkload(to)
+        .setDestinationKind(kind)
+        .setPorts(ports)
+        .setRequireMtls(false)
         .build();
   }
 

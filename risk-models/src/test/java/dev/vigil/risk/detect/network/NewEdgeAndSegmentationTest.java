@@ -10,11 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.reference.ReferenceData;
+import dev.vigil.schema.EdgeDestinationKind;
 import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.ServiceEdge;
 import dev.vigil.schema.SubjectType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NewEdgeAndSegmentationTest {
@@ -125,5 +128,104 @@ class NewEdgeAndSegmentationTest {
     // Then
     assertThat(segmentation.findings).isEmpty();
     assertThat(new ReferenceData().hasEdgePolicy(API)).isFalse();
+  }
+
+  /** The API's policy plus its declared external destinations: a partner block and Stripe. */
+  private static ReferenceData withExternal() {
+    ReferenceData reference = NetworkFixtures.segmentation();
+    reference.putEdge(
+        ReferenceData.edgeKey(API, "198.51.100.0/24"),
+        NetworkFixtures.external(API, "198.51.100.0/24", EdgeDestinationKind.CIDR, List.of(443)));
+    reference.putEdge(
+        ReferenceData.edgeKey(API, "*.stripe.com"),
+        NetworkFixtures.external(API, "*.stripe.com", EdgeDestinationKind.DOMAIN, List.of(443)));
+    return reference;
+  }
+
+  @Test
+  void shouldAllowDeclaredExternalDestinationsByCidrAndDomain() {
+    // Given a policy that declares a partner block and *.stripe.com on 443
+    NetworkFixtures.Workload workload =
+        new NetworkFixtures.Workload(
+            List.of(new SegmentationViolationDetector(DetectorSettings.defaults())),
+            withExternal());
+
+    // When the API calls the partner and Stripe (by TLS server name or DNS name) all day
+    for (int i = 0; i < 48; i++) {
+      Instant at = MONDAY.plus(Duration.ofMinutes(30L * i));
+      workload.feed(NetworkFixtures.external(at, "198.51.100." + (i % 7), 443));
+      workload.feed(
+          NetworkFixtures.external(at.plusSeconds(1), "203.0.113." + (i % 5), 443)
+              .setAttributes(Map.of("sni", "api.stripe.com")));
+      workload.feed(
+          NetworkFixtures.external(at.plusSeconds(2), "203.0.114.9", 443)
+              .setAttributes(Map.of("domain", "Files.Stripe.com.")));
+    }
+
+    // Then no segmentation finding
+    assertThat(workload.findings).isEmpty();
+  }
+
+  @Test
+  void shouldStillReportUndeclaredExternalDestinationsAndPorts() {
+    // Given the same policy
+    NetworkFixtures.Workload workload =
+        new NetworkFixtures.Workload(
+            List.of(new SegmentationViolationDetector(DetectorSettings.defaults())),
+            withExternal());
+
+    // When the API sends to a look-alike domain, to the bare parent domain, to an address outside
+    // the block, and to the partner on SSH
+    workload.feed(
+        NetworkFixtures.external(MONDAY, "203.0.113.66", 443)
+            .setAttributes(Map.of("sni", "stripe.com.exfil.example")));
+    workload.feed(
+        NetworkFixtures.external(MONDAY.plusSeconds(1), "203.0.113.67", 443)
+            .setAttributes(Map.of("sni", "stripe.com")));
+    workload.feed(NetworkFixtures.external(MONDAY.plusSeconds(2), "198.51.101.1", 443));
+    workload.feed(NetworkFixtures.external(MONDAY.plusSeconds(3), "198.51.100.4", 22));
+
+    // Then each is reported: three destinations the policy does not allow, one port
+    assertThat(workload.findings)
+        .extracting(f -> f.getEvidence().get("violation"))
+        .containsExactly("edge", "edge", "edge", "port");
+    assertThat(workload.findings.get(0).getSummary())
+        .isEqualTo(
+            "Connected to 203.0.113.66:443 (stripe.com.exfil.example), which the segmentation"
+                + " policy does not allow for this workload.");
+    assertThat(workload.findings.get(0).getScore()).isEqualTo(70.0);
+    assertThat(workload.findings.get(3).getScore()).isEqualTo(55.0);
+    assertThat(workload.findings.get(3).getSummary())
+        .contains("198.51.100.4 on port 22, but the segmentation policy allows only ports [443]");
+  }
+
+  @Test
+  void shouldReportAnExternalDestinationAgainOnceItsEdgeIsWithdrawn() {
+    // Given a declared block, then its tombstone on the service-edges topic
+    ReferenceData reference = withExternal();
+    NetworkFixtures.Workload workload =
+        new NetworkFixtures.Workload(
+            List.of(new SegmentationViolationDetector(DetectorSettings.defaults())), reference);
+    workload.feed(NetworkFixtures.external(MONDAY, "198.51.100.4", 443));
+    assertThat(workload.findings).isEmpty();
+    reference.putEdge(ReferenceData.edgeKey(API, "198.51.100.0/24"), null);
+
+    // When the API calls it again
+    workload.feed(NetworkFixtures.external(MONDAY.plusSeconds(60), "198.51.100.4", 443));
+
+    // Then it is outside the policy
+    assertThat(workload.findings)
+        .singleElement()
+        .satisfies(f -> assertThat(f.getScore()).isEqualTo(70.0));
+    assertThat(reference.allowedExternal(API, null, "x.stripe.com")).isPresent();
+  }
+
+  @Test
+  void shouldReadAnEdgeWithoutDestinationKindAsAWorkloadEdge() {
+    // Given an edge built as v1 producers do
+    ServiceEdge edge = NetworkFixtures.edge(API, DB, List.of(5432));
+
+    // Then it names a workload
+    assertThat(edge.getDestinationKind()).isEqualTo(EdgeDestinationKind.WORKLOAD);
   }
 }
