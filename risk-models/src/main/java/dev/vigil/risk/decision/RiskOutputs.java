@@ -46,9 +46,27 @@ public final class RiskOutputs {
    */
   public static EnforcementCommand command(
       Decision decision, SubjectRiskState state, FusionResult risk, Instant at) {
+    return command(decision, state, risk, at, state.sessions.keySet());
+  }
+
+  /**
+   * The command for a decision naming the given sessions (if it revokes sessions).
+   *
+   * @param decision the decision
+   * @param state the subject's state
+   * @param risk the fusion result behind the decision
+   * @param at issue time
+   * @param revoked the sessions a {@code REVOKE_SESSIONS} command names
+   */
+  public static EnforcementCommand command(
+      Decision decision,
+      SubjectRiskState state,
+      FusionResult risk,
+      Instant at,
+      java.util.Collection<String> revoked) {
     List<String> sessions =
         decision.action() == EnforcementAction.REVOKE_SESSIONS
-            ? new ArrayList<>(state.sessions.keySet())
+            ? new ArrayList<>(revoked)
             : List.of();
     List<String> findingIds = new ArrayList<>();
     for (Contribution c : risk.contributions()) {

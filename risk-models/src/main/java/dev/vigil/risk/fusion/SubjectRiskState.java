@@ -45,6 +45,13 @@ public final class SubjectRiskState {
   public Map<String, Long> sessions = new LinkedHashMap<>();
 
   /**
+   * When each open session was signed into (epoch millis, the sign-in's event time), so a
+   * revocation covers exactly the sessions opened no later than it, whichever was processed first.
+   * A session without an entry (state written before this was kept) counts as opened before.
+   */
+  public Map<String, Long> sessionsOpenedAt = new LinkedHashMap<>();
+
+  /**
    * Sessions already revoked: id to when (epoch millis), capped at {@link #MAX_ENDED_SESSIONS}, so
    * a sign-in delivered again (resent, replayed) neither reopens nor re-revokes its session.
    */

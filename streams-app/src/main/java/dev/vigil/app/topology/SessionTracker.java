@@ -17,6 +17,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * whose rule revokes sessions, a new session is revoked as it appears (one command per session,
  * with an id derived from it) and is not kept as open. Expired sessions are dropped and at most
  * {@link #MAX_SESSIONS} are kept, oldest out first.
+ *
+ * <p>Order independence: a sign-in reaches this stage straight from the login topic, while the
+ * findings it raised come back through the findings topic a commit later (after a crash or a broker
+ * restart, possibly after later sign-ins). So a sign-in only reads the subject's risk at its own
+ * time ({@link SubjectScorer#peek}) and never moves the subject's clock, and each open session
+ * keeps its sign-in time: a revocation covers the sessions opened no later than it, and a session
+ * opened after it gets its own command, whichever was processed first.
  */
 final class SessionTracker implements Processor<String, LoginEvent, String, ScoringOutput> {
 
@@ -55,17 +62,21 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
     }
     state.subjectType = login.getSubjectType();
     long now = login.getTimestamp().toEpochMilli();
-    // The level the session opens under is the subject's risk at the sign-in's own time.
-    long at = scorer.eventInstant(state, now, context.currentSystemTimeMs());
-    scorer.advance(state, at, context::forward);
+    long wall = context.currentSystemTimeMs();
+    // The level the session opens under is the subject's risk at the sign-in's own time. The
+    // sign-in only looks: it does not move the subject's clock (findings and the decay timer do),
+    // so scores and decisions do not depend on whether this sign-in was processed before or after
+    // the findings it raised came back through the findings topic.
+    long at = scorer.eventInstant(state, now, wall);
     // A sign-in no later than the level change's revocation was covered by it, whichever of the
     // two was processed first, so replays and restarts decide the same.
     boolean covered =
         state.lastAction == dev.vigil.schema.EnforcementAction.REVOKE_SESSIONS
             && now <= state.lastActionAtMillis;
-    if (!covered && scorer.onNewSession(state, login.getSessionId(), at, context::forward)) {
-      state.sessions.remove(login.getSessionId());
-      state.endSessions(java.util.List.of(login.getSessionId()), at);
+    if (!covered
+        && scorer.onNewSession(
+            scorer.peek(state, at), login.getSessionId(), at, context::forward)) {
+      SubjectScorer.endSessions(state, java.util.List.of(login.getSessionId()), at);
       store.put(record.key(), state);
       return;
     }
@@ -75,12 +86,14 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
             : now + DEFAULT_SESSION_LIFETIME.toMillis();
     state.sessions.remove(login.getSessionId());
     state.sessions.put(login.getSessionId(), expires);
+    state.sessionsOpenedAt.put(login.getSessionId(), scorer.clamp(now, wall));
     state.sessions.values().removeIf(exp -> exp <= now);
     Iterator<Map.Entry<String, Long>> it = state.sessions.entrySet().iterator();
     while (state.sessions.size() > MAX_SESSIONS && it.hasNext()) {
       it.next();
       it.remove();
     }
+    state.sessionsOpenedAt.keySet().retainAll(state.sessions.keySet());
     store.put(record.key(), state);
   }
 }

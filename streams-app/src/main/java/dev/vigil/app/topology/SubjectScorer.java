@@ -5,6 +5,7 @@ import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.decision.Decision;
 import dev.vigil.risk.decision.DecisionEngine;
 import dev.vigil.risk.decision.RiskOutputs;
+import dev.vigil.risk.detect.BaselineCodec;
 import dev.vigil.risk.fusion.FusionResult;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.fusion.RiskFusion;
@@ -16,7 +17,10 @@ import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.RiskLevel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -85,6 +89,31 @@ final class SubjectScorer {
    */
   boolean advance(
       SubjectRiskState state, long target, Consumer<Record<String, ScoringOutput>> out) {
+    return walk(state, target, at -> recomputeAndPublish(state, at, out));
+  }
+
+  /**
+   * A copy of the subject's state moved to {@code target} as {@link #advance} would move it, with
+   * nothing published and no decision taken: what the subject's risk is at that instant, for
+   * deciding about a sign-in without letting the sign-in move the subject's clock. (A subject's
+   * clock moves on findings and on the decay timer only, so where it stands, and so every score,
+   * alert and decision, does not depend on whether a sign-in was processed before or after the
+   * findings it raised came back through the findings topic.)
+   */
+  SubjectRiskState peek(SubjectRiskState state, long target) {
+    SubjectRiskState copy =
+        BaselineCodec.decode(BaselineCodec.encode(state), SubjectRiskState.class);
+    walk(
+        copy,
+        target,
+        at -> {
+          copy.criticality = reference.criticality(copy.subjectId);
+          fusion.recompute(copy, Instant.ofEpochMilli(at));
+        });
+    return copy;
+  }
+
+  private boolean walk(SubjectRiskState state, long target, LongConsumer recompute) {
     if (target <= state.updatedAtMillis) {
       return false;
     }
@@ -93,13 +122,13 @@ final class SubjectScorer {
     while (next <= target
         && steps++ < MAX_STEPS
         && (!state.findings.isEmpty() || state.level != RiskLevel.NONE)) {
-      recomputeAndPublish(state, next, out);
+      recompute.accept(next);
       next += gridMillis;
     }
     if (state.findings.isEmpty() && state.level == RiskLevel.NONE) {
       state.updatedAtMillis = Math.max(state.updatedAtMillis, target);
     } else if (target > state.updatedAtMillis && steps > MAX_STEPS) {
-      recomputeAndPublish(state, target, out);
+      recompute.accept(target);
     }
     return true;
   }
@@ -180,7 +209,18 @@ final class SubjectScorer {
       return;
     }
     metrics.decision(decision.action().name(), decision.mode().name());
-    EnforcementCommand command = RiskOutputs.command(decision, state, risk, at);
+    // A revocation covers the sessions opened no later than it. A session opened after it, whose
+    // sign-in happened to be processed first, is decided as if it had come after: on its own,
+    // with its own command id. So the commands do not depend on processing order.
+    List<String> covered = new ArrayList<>();
+    List<String> later = new ArrayList<>();
+    if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
+      for (String session : state.sessions.keySet()) {
+        (state.sessionsOpenedAt.getOrDefault(session, Long.MIN_VALUE) <= ts ? covered : later)
+            .add(session);
+      }
+    }
+    EnforcementCommand command = RiskOutputs.command(decision, state, risk, at, covered);
     forward(out, state.subjectId, Kind.AUDIT, command, ts);
     if (decision.mode() == DecisionMode.ENFORCE) {
       forward(out, state.subjectId, Kind.COMMAND, command, ts);
@@ -188,10 +228,22 @@ final class SubjectScorer {
         metrics.detected(VigilMetrics.OUTPUT_COMMAND, signalMillis);
       }
       if (decision.action() == EnforcementAction.REVOKE_SESSIONS) {
-        state.endSessions(java.util.List.copyOf(state.sessions.keySet()), ts);
-        state.sessions.clear();
+        endSessions(state, covered, ts);
       }
     }
+    for (String session : later) {
+      long opened = state.sessionsOpenedAt.get(session);
+      if (onNewSession(peek(state, opened), session, opened, out)) {
+        endSessions(state, List.of(session), opened);
+      }
+    }
+  }
+
+  /** Forgets sessions as open and remembers them as revoked at {@code at}. */
+  static void endSessions(SubjectRiskState state, List<String> sessions, long at) {
+    state.sessions.keySet().removeAll(sessions);
+    state.sessionsOpenedAt.keySet().removeAll(sessions);
+    state.endSessions(sessions, at);
   }
 
   private static void forward(

@@ -52,6 +52,10 @@ class NewDeviceAndCountryDetectorsTest {
     assertThat(first.get(0).getSummary())
         .isEqualTo(
             "First sign-in from device iphone-15 (device never seen in 14 sign-ins over 7 days).");
+    // And the evidence says the baseline had finished learning, and on how much
+    assertThat(first.get(0).getEvidence())
+        .containsEntry("learning", "false")
+        .containsEntry("observations", "14");
     assertThat(second).isEmpty();
   }
 
