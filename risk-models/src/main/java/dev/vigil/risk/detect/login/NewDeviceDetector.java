@@ -117,8 +117,6 @@ public final class NewDeviceDetector implements Detector<LoginEvent, NewDeviceDe
                   .evidence("country", country)
                   .evidence("asn", asn)
                   .evidence("ip", event.getIp())
-                  .evidence("learning", false)
-                  .evidence("observations", state.history.signIns())
                   .sourceEvents(event.getEventId())
                   .tactic("T1078")
                   .build());
