@@ -22,6 +22,9 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   /** Default budget: 128 MiB. */
   public static final long DEFAULT_MEMORY_BYTES = 128L * 1024 * 1024;
 
+  private static final long WRITE_BUFFER_BYTES = 4L * 1024 * 1024;
+  private static final long ARENA_BLOCK_BYTES = 64L * 1024;
+
   private static Cache cache;
   private static WriteBufferManager writeBuffers;
   private static long budget;
@@ -44,6 +47,14 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
       table.setBlockCache(cache);
       options.setWriteBufferManager(writeBuffers);
     }
+    // RocksDB charges each memtable's arena blocks (write buffer size / 8 by default: 2 MiB under
+    // Kafka Streams' 16 MiB) to the write buffer manager as soon as it takes a write. With dozens
+    // of
+    // stores (stores x partitions) the idle arenas alone exceed the budget, and the manager then
+    // flushes a memtable on nearly every write: tiny SST files, compactions, write stalls. Small
+    // arena blocks keep an idle store's charge to a few KiB.
+    options.setWriteBufferSize(WRITE_BUFFER_BYTES);
+    options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     table.setCacheIndexAndFilterBlocks(true);
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinTopLevelIndexAndFilter(true);
