@@ -43,9 +43,13 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
@@ -210,13 +214,7 @@ public final class Benchmark {
     }
 
     Map<String, Object> vigil = new LinkedHashMap<>();
-    VigilConfig vigilConfig =
-        config
-            .with("decay.interval", "5s", "by the benchmark")
-            .with(
-                "kafka." + StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
-                ProcessedCounter.class.getName(),
-                "by the benchmark");
+    VigilConfig vigilConfig = vigilConfig(config);
     List<String> vigilInternal =
         List.of(
             // The SET stage reads decisions back from the commands and alerts topics.
@@ -231,6 +229,11 @@ public final class Benchmark {
       long live = rocksDbLiveBytes(app.pipeline());
       vigil.put("stateLiveBytes", live);
       vigil.put("stateBytesPerSubject", Math.round((double) live / Math.max(1, input.subjects())));
+      long logical = changelogLogicalBytes(config);
+      vigil.put("stateLogicalBytes", logical);
+      vigil.put(
+          "stateLogicalBytesPerSubject",
+          Math.round((double) logical / Math.max(1, input.subjects())));
       vigil.put("findings", (long) app.metrics().total("vigil.findings"));
       vigil.put("alerts", (long) app.metrics().total("vigil.alerts"));
       leave(app.pipeline());
@@ -589,13 +592,7 @@ public final class Benchmark {
         n,
         (System.nanoTime() - t0) / 1e9);
     List<String> signals = VigilApplication.signalTopics(topics);
-    VigilConfig vigilConfig =
-        config
-            .with("decay.interval", "5s", "by the benchmark")
-            .with(
-                "kafka." + StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
-                ProcessedCounter.class.getName(),
-                "by the benchmark");
+    VigilConfig vigilConfig = vigilConfig(config);
     List<String> internal = List.of(topics.commands().name(), topics.alerts().name());
     Map<String, Object> vigil = new LinkedHashMap<>();
     long heapBefore = heapAfterGc();
@@ -608,6 +605,9 @@ public final class Benchmark {
       long live = rocksDbLiveBytes(app.pipeline());
       vigil.put("stateLiveBytes", live);
       vigil.put("stateBytesPerSubject", Math.round((double) live / n));
+      long logical = changelogLogicalBytes(config);
+      vigil.put("stateLogicalBytes", logical);
+      vigil.put("stateLogicalBytesPerSubject", Math.round((double) logical / n));
       leave(app.pipeline());
     }
     Path state = options.workDir().resolve("state");
@@ -756,6 +756,12 @@ public final class Benchmark {
         ((Number) b.get("heapAfterGcBytes")).longValue() >> 20,
         ((Number) v.get("heapAfterGcBytes")).longValue() >> 20);
     out.printf(Locale.ROOT, row, "state bytes / subject", "-", v.get("stateBytesPerSubject"));
+    out.printf(
+        Locale.ROOT,
+        row,
+        "logical state bytes / subject",
+        "-",
+        v.get("stateLogicalBytesPerSubject"));
     out.println("ratios (vigil / pass-through): " + report.get("ratios"));
     out.flush();
   }
@@ -776,6 +782,65 @@ public final class Benchmark {
    * store; segmented stores report their segments together). Memtables count their allocated arena,
    * so on small inputs this is an upper bound.
    */
+  private static VigilConfig vigilConfig(VigilConfig config) {
+    return config
+        .with("decay.interval", "5s", "by the benchmark")
+        .with(
+            "kafka." + StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+            ProcessedCounter.class.getName(),
+            "by the benchmark");
+  }
+
+  /**
+   * The state Vigil keeps, counted once per key: the latest key and value bytes of every key of its
+   * changelog topics (what a restore rebuilds). RocksDB's own figures also count the memtables,
+   * which hold every version written since the last flush.
+   */
+  private static long changelogLogicalBytes(VigilConfig config) throws Exception {
+    List<TopicPartition> partitions = new ArrayList<>();
+    Map<TopicPartition, Long> ends;
+    try (Admin admin = Admin.create(config.clientProperties())) {
+      List<String> changelogs =
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.startsWith(VIGIL_ID + "-") && t.endsWith("-changelog"))
+              .toList();
+      admin
+          .describeTopics(changelogs)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (name, d) ->
+                  d.partitions()
+                      .forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+      ends = new HashMap<>();
+      admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    }
+    Map<String, Object> props = new HashMap<>(config.clientProperties());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Integer> latest = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          String key = r.topic() + '/' + java.util.Base64.getEncoder().encodeToString(r.key());
+          if (r.value() == null) {
+            latest.remove(key);
+          } else {
+            latest.put(key, r.key().length + r.value().length);
+          }
+        }
+      }
+    }
+    return latest.values().stream().mapToLong(Integer::longValue).sum();
+  }
+
   private static long rocksDbLiveBytes(Pipeline pipeline) {
     double sum = 0;
     for (var e : pipeline.streams().metrics().entrySet()) {

@@ -16,6 +16,7 @@ import dev.vigil.app.ingest.MappingResult.Skipped;
 import dev.vigil.app.ingest.SignalJson;
 import dev.vigil.app.ingest.SignalType;
 import dev.vigil.app.topology.TimestampBounds;
+import dev.vigil.risk.detect.Durations;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
@@ -199,9 +200,9 @@ public final class IngestCommand implements Callable<Integer> {
           late
               + " signal(s) were not produced: their event times are outside what the pipeline"
               + " accepts (timestamp.max.age "
-              + TimestampBounds.human(config.get(Settings.TIMESTAMP_MAX_AGE))
+              + Durations.format(config.get(Settings.TIMESTAMP_MAX_AGE))
               + " before now, timestamp.max.future.skew "
-              + TimestampBounds.human(config.get(Settings.TIMESTAMP_MAX_FUTURE_SKEW))
+              + Durations.format(config.get(Settings.TIMESTAMP_MAX_FUTURE_SKEW))
               + " ahead); replay a recorded file with --rebase-time, or raise timestamp.max.age"
               + " for this command and the pipeline alike.");
     }

@@ -1,5 +1,6 @@
 package dev.vigil.app.topology;
 
+import dev.vigil.risk.detect.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -42,21 +43,6 @@ public record TimestampBounds(Duration maxFutureSkew, Duration maxAge) {
         && timeMillis >= nowMillis - maxAge.toMillis();
   }
 
-  /** A duration as settings write it: {@code 730d}, {@code 5m}, {@code 90s}, {@code 250ms}. */
-  public static String human(Duration d) {
-    long ms = d.toMillis();
-    if (ms != 0 && ms % 86_400_000L == 0) {
-      return ms / 86_400_000L + "d";
-    } else if (ms != 0 && ms % 3_600_000L == 0) {
-      return ms / 3_600_000L + "h";
-    } else if (ms != 0 && ms % 60_000L == 0) {
-      return ms / 60_000L + "m";
-    } else if (ms % 1_000L == 0) {
-      return ms / 1_000L + "s";
-    }
-    return ms + "ms";
-  }
-
   /** One sentence saying why {@code time} is out of range, or empty when it is within it. */
   public Optional<String> problem(String field, Instant time, long nowMillis) {
     if (time == null || accepts(time.toEpochMilli(), nowMillis)) {
@@ -69,7 +55,7 @@ public record TimestampBounds(Duration maxFutureSkew, Duration maxAge) {
                 + " "
                 + time
                 + " is more than "
-                + human(maxFutureSkew)
+                + Durations.format(maxFutureSkew)
                 + " ahead of the wall clock ("
                 + now
                 + ")"
@@ -77,7 +63,7 @@ public record TimestampBounds(Duration maxFutureSkew, Duration maxAge) {
                 + " "
                 + time
                 + " is more than "
-                + human(maxAge)
+                + Durations.format(maxAge)
                 + " before the wall clock ("
                 + now
                 + ")");
