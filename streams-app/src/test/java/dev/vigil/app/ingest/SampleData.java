@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The shared sample files beside the repository ({@code ../shared/data} from the repo root). */
-final class SampleData {
+public final class SampleData {
 
   private SampleData() {}
 
   /** The data folder, probed from the module directory and from the repository root. */
-  static Path dir() {
+  public static Path dir() {
     Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (Path candidate :
         List.of(here.resolve("../shared/data"), here.resolve("../../shared/data"))) {
@@ -29,7 +29,7 @@ final class SampleData {
   }
 
   /** A sample file by its path under the data folder. */
-  static Path file(String relative) {
+  public static Path file(String relative) {
     Path p = dir().resolve(relative);
     assertThat(p).as("sample file %s", relative).isRegularFile();
     return p;

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.vigil.app.ingest.Formats;
 import dev.vigil.app.ingest.Ingestor;
 import dev.vigil.app.ingest.MappingResult.Mapped;
+import dev.vigil.app.ingest.SampleData;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.FindingRole;
 import dev.vigil.schema.RiskAlert;
@@ -59,16 +60,6 @@ class WindowsDatasetsTopologyTest {
       Map<String, RiskLevel> levels,
       List<RiskAlert> alerts,
       List<EnforcementCommand> commands) {}
-
-  private static Path data(String relative) {
-    Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path base : List.of(here.resolve("../shared/data"), here.resolve("../../shared/data"))) {
-      if (Files.isRegularFile(base.resolve(relative))) {
-        return base.resolve(relative).normalize();
-      }
-    }
-    throw new IllegalStateException("No shared/data/" + relative + " beside the repository.");
-  }
 
   /** Fourteen days of pgustavo's ordinary activity before {@code end}, at changing hours. */
   static String baseline(Instant end) {
@@ -141,7 +132,7 @@ class WindowsDatasetsTopologyTest {
 
   private Run run(String dataset) throws IOException {
     List<Mapped> signals = new ArrayList<>(map(new StringReader(baseline(NOW))));
-    try (Reader in = Files.newBufferedReader(data(dataset), StandardCharsets.UTF_8)) {
+    try (Reader in = Files.newBufferedReader(SampleData.file(dataset), StandardCharsets.UTF_8)) {
       List<Mapped> capture = map(in);
       rebase(capture, NOW);
       signals.addAll(capture);
