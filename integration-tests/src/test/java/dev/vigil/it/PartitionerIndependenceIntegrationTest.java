@@ -107,7 +107,7 @@ class PartitionerIndependenceIntegrationTest {
       try (KafkaConsumer<String, EnforcementCommand> c = consumer(config, topics.commands());
           KafkaConsumer<String, RiskFinding> f = consumer(config, topics.findings())) {
         await()
-            .alias(name + ": a revocation for every subject")
+            .alias(name + ": a revocation and an impossible-travel finding for every subject")
             .atMost(Duration.ofSeconds(150))
             .pollInterval(Duration.ofMillis(500))
             .until(
@@ -123,7 +123,12 @@ class PartitionerIndependenceIntegrationTest {
                                       + r.value().getSubjectId()
                                       + "|"
                                       + r.value().getFindingId()));
-                  return commands.size() >= SUBJECTS;
+                  // Commands and findings are committed together but fetched by two consumers.
+                  return commands.size() >= SUBJECTS
+                      && findings.stream()
+                              .filter(x -> x.startsWith("login.impossible-travel|"))
+                              .count()
+                          >= SUBJECTS;
                 });
       }
       // Both runs use the same event ids, on separate topics and applications.
