@@ -114,6 +114,15 @@ public final class DevCommand implements Callable<Integer> {
         out.println("  Schema registry   " + registry.url());
         out.println("  HTTP API          " + (http.isEmpty() ? "off" : http));
         out.println("  Settings for other vigil commands: " + envFile);
+        if (!dir.equals(Path.of(DevSandboxFile.DEFAULT_PATH).toAbsolutePath().getParent())) {
+          // Other commands look only in ./.vigil/dev.env; the file is sourceable shell.
+          out.println(
+              "  Other vigil commands read ./"
+                  + DevSandboxFile.DEFAULT_PATH
+                  + "; with --data-dir, first run: set -a; . "
+                  + envFile
+                  + "; set +a");
+        }
         out.println(
             "Try: ./vigil ingest --format windows-security --rebase-time FILE (recorded"
                 + " files are older than timestamp.max.age), then ./vigil alerts --follow."

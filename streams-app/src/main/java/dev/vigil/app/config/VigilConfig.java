@@ -60,7 +60,8 @@ public final class VigilConfig {
   private static final String VIGIL_ENV_PREFIX = "VIGIL_";
   private static final String KAFKA_ENV_PREFIX = "KAFKA_";
   private static final Set<String> RESERVED_VIGIL_ENV =
-      Set.of(CONFIG_ENV, "VIGIL_JAVA_OPTS", "VIGIL_HOME");
+      Set.of(
+          CONFIG_ENV, "VIGIL_JAVA_OPTS", "VIGIL_HOME", DevSandboxFile.HTTP_URL, DevSandboxFile.PID);
   private static final Set<String> IGNORED_KAFKA_ENV =
       Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION", "KAFKA_CLUSTER_ID");
 

@@ -197,6 +197,28 @@ class VigilConfigTest {
   }
 
   @Test
+  void shouldReadASourcedSandboxFileWithoutWarnings() throws Exception {
+    // Given the variables of a dev sandbox's env file exported into the environment
+    Path file = write(DevSandboxFile.FILE_NAME, "");
+    DevSandboxFile.write(file, "localhost:19092", "http://localhost:18081", "http://localhost:1");
+    Map<String, String> env = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    VigilConfig.Loader loader = VigilConfig.loader().environment(env);
+
+    // When loaded
+    VigilConfig config = loader.load();
+
+    // Then the addresses are taken and the sandbox's own variables raise no warning
+    assertThat(config.bootstrapServers()).isEqualTo("localhost:19092");
+    assertThat(loader.warnings()).isEmpty();
+  }
+
+  @Test
   void shouldStillRejectAnUnknownKeyGivenAsAFlag() {
     // Given an unknown key in a flag, When loaded, Then it is an error naming the key
     assertThatThrownBy(() -> VigilConfig.loader().environment(Map.of()).set("colour=blue").load())
