@@ -2,7 +2,9 @@ package dev.vigil.risk.detect.network;
 
 import dev.vigil.risk.detect.baseline.RecencySet;
 import dev.vigil.risk.reference.IpAddresses;
+import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.schema.NetworkFlow;
+import dev.vigil.schema.ServiceEdge;
 import java.util.Optional;
 
 /** What the network detectors read off a flow. */
@@ -30,6 +32,28 @@ final class Flows {
       d = flow.getAttributes().get("sni");
     }
     return d == null || d.isBlank() ? null : d.trim();
+  }
+
+  /**
+   * The segmentation policy's edge for this flow's destination: the workload edge, else (for a
+   * destination without workload identity) the declared CIDR or domain; empty when the source has
+   * no policy or the destination is not declared. Ports are not checked here.
+   */
+  static Optional<ServiceEdge> declaredEdge(NetworkFlow flow, ReferenceData reference) {
+    String source = flow.getSourceWorkload();
+    if (!reference.hasEdgePolicy(source)) {
+      return Optional.empty();
+    }
+    Optional<ServiceEdge> edge = reference.allowedEdge(source, destination(flow));
+    if (edge.isEmpty() && flow.getDestinationWorkload() == null) {
+      edge = reference.allowedExternal(source, flow.getDestinationIp(), domain(flow));
+    }
+    return edge;
+  }
+
+  /** Whether the edge allows the flow's port (an edge without ports allows every port). */
+  static boolean allowsPort(ServiceEdge edge, NetworkFlow flow) {
+    return edge.getPorts().isEmpty() || edge.getPorts().contains(flow.getDestinationPort());
   }
 
   /** "payments-db (10.0.3.4:5432)" or "203.0.113.9:443". */

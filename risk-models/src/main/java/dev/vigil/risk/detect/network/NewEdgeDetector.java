@@ -16,7 +16,9 @@ import java.util.Locale;
  * A workload talking to a destination it has never talked to, after a learning period (Elastic
  * "first time seen" network rules, Defender for Cloud "anomalous network connection", service-mesh
  * observability baselines). Destinations are the destination workload when known, else the IP; they
- * are kept as fingerprints in a capped set with least-recently-used eviction.
+ * are kept as fingerprints in a capped set with least-recently-used eviction. Destinations the
+ * segmentation policy declares for the workload (on an allowed port) are learned but never
+ * reported.
  */
 public final class NewEdgeDetector implements Detector<NetworkFlow, NewEdgeDetector.State> {
 
@@ -76,6 +78,12 @@ public final class NewEdgeDetector implements Detector<NetworkFlow, NewEdgeDetec
         state.destinations.touch(
             RecencySet.fingerprint(Flows.destination(flow)), RecencySet.minute(at), capacity);
     if (!isNew || !learned) {
+      return List.of();
+    }
+    // A destination the segmentation policy declares is expected, even the first time.
+    if (Flows.declaredEdge(flow, context.reference())
+        .filter(e -> Flows.allowsPort(e, flow))
+        .isPresent()) {
       return List.of();
     }
     boolean internal = Flows.internal(flow);

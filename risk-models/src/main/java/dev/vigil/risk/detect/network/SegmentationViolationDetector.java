@@ -67,17 +67,10 @@ public final class SegmentationViolationDetector
       return List.of();
     }
     String destination = Flows.destination(flow);
-    Optional<ServiceEdge> edge = context.reference().allowedEdge(source, destination);
     String domain = Flows.domain(flow);
-    if (edge.isEmpty() && flow.getDestinationWorkload() == null) {
-      // An external destination (or an address without workload identity) the policy declares.
-      edge = context.reference().allowedExternal(source, flow.getDestinationIp(), domain);
-    }
+    Optional<ServiceEdge> edge = Flows.declaredEdge(flow, context.reference());
     int port = flow.getDestinationPort();
-    boolean portViolation =
-        edge.isPresent()
-            && !edge.get().getPorts().isEmpty()
-            && !edge.get().getPorts().contains(port);
+    boolean portViolation = edge.isPresent() && !Flows.allowsPort(edge.get(), flow);
     if (edge.isPresent() && !portViolation) {
       return List.of();
     }

@@ -167,6 +167,28 @@ class NewEdgeAndSegmentationTest {
   }
 
   @Test
+  void shouldNotReportADeclaredExternalDestinationAsANewEdge() {
+    // Given a learned workload whose policy declares a partner block and *.stripe.com on 443
+    NetworkFixtures.Workload workload =
+        new NetworkFixtures.Workload(
+            List.of(new NewEdgeDetector(DetectorSettings.defaults())), withExternal());
+    Instant last = usualDependencies(workload);
+
+    // When it first calls Stripe and the partner, then an undeclared address and the partner on SSH
+    workload.feed(
+        NetworkFixtures.external(last.plusSeconds(60), "203.0.113.10", 443)
+            .setAttributes(Map.of("sni", "api.stripe.com")));
+    workload.feed(NetworkFixtures.external(last.plusSeconds(61), "198.51.100.7", 443));
+    workload.feed(NetworkFixtures.external(last.plusSeconds(62), "192.0.2.200", 443));
+    workload.feed(NetworkFixtures.external(last.plusSeconds(63), "198.51.100.8", 22));
+
+    // Then only the undeclared destination and the undeclared port are new edges
+    assertThat(workload.findings)
+        .extracting(f -> f.getEvidence().get("destination"))
+        .containsExactly("192.0.2.200", "198.51.100.8");
+  }
+
+  @Test
   void shouldStillReportUndeclaredExternalDestinationsAndPorts() {
     // Given the same policy
     NetworkFixtures.Workload workload =
