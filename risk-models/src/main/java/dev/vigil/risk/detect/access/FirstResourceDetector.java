@@ -15,12 +15,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * First access by a subject to a resource it has never used (Defender for Cloud Apps "unusual file
  * access", Elastic "first time seen" rules), after a learning period. A burst of first-time
  * accesses to CONFIDENTIAL or RESTRICTED resources within a short window is reported once, more
- * strongly, as {@value #BULK_ID} (insider bulk collection).
+ * strongly, as {@value #BULK_ID} (insider bulk collection); a few a day over several days, well
+ * above the subject's own and its peers' rate, as {@value #SLOW_ID} (slow insider collection, see
+ * {@link SlowCollection}).
  *
  * <p>Known resources are kept as fingerprints in a capped set with least-recently-used eviction;
  * the daily rate of new resources is an EWMA, used to state the usual range and to raise the bulk
@@ -35,6 +39,9 @@ public final class FirstResourceDetector
   /** Id of the findings for a burst of first-time sensitive accesses. */
   public static final String BULK_ID = "access.bulk-sensitive";
 
+  /** Id of the findings for sensitive resources first accessed a few a day over days. */
+  public static final String SLOW_ID = "access.slow-collection";
+
   private static final int BURST_EVENT_IDS = 8;
   private static final double DAILY_ALPHA = 0.1;
 
@@ -47,13 +54,16 @@ public final class FirstResourceDetector
   private final boolean includeInternal;
   private final Duration halfLife;
   private final Duration bulkHalfLife;
+  private final boolean slowEnabled;
+  private final SlowCollection slow;
 
   /**
    * Reads {@code capacity} (128 resources), {@code learning-period} (7d), {@code
    * learning-min-accesses} (30), {@code include-internal} (true: INTERNAL resources give a weak
    * finding too), {@code bulk-window} (10m), {@code bulk-min-count} (20), {@code
    * bulk-baseline-multiplier} (3: the bulk threshold is at least this times the usual daily upper
-   * rate of new sensitive resources), {@code half-life} (12h), {@code bulk-half-life} (24h).
+   * rate of new sensitive resources), {@code half-life} (12h), {@code bulk-half-life} (24h), {@code
+   * slow-enabled} (true) and the {@code slow-*} parameters of {@link SlowCollection}.
    */
   public FirstResourceDetector(DetectorSettings settings) {
     this.capacity = settings.getInt(ID + ".capacity", 128);
@@ -67,6 +77,13 @@ public final class FirstResourceDetector
     this.bulkBaselineMultiplier = settings.getDouble(ID + ".bulk-baseline-multiplier", 3);
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
     this.bulkHalfLife = settings.getDuration(ID + ".bulk-half-life", Duration.ofHours(24));
+    this.slowEnabled = settings.getBoolean(ID + ".slow-enabled", true);
+    this.slow = new SlowCollection(settings);
+  }
+
+  @Override
+  public Set<String> findingIds() {
+    return Set.of(ID, BULK_ID, SLOW_ID);
   }
 
   /** Known resources, learning progress, daily new-resource rates and the current burst. */
@@ -82,6 +99,7 @@ public final class FirstResourceDetector
     long[] burst = new long[0];
     List<String> burstEventIds = new ArrayList<>();
     long bulkFiredAt = Long.MIN_VALUE;
+    SlowCollection.Tally slow = new SlowCollection.Tally();
   }
 
   @Override
@@ -113,6 +131,9 @@ public final class FirstResourceDetector
     state.firstAt = Math.min(state.firstAt, at);
     state.accesses++;
     boolean current = rollDay(state, at);
+    if (slowEnabled) {
+      slow.roll(state.slow, at, state.firstAt, learned);
+    }
     boolean isNew =
         state.resources.touch(
             RecencySet.fingerprint(event.getResource()), RecencySet.minute(at), capacity);
@@ -120,6 +141,8 @@ public final class FirstResourceDetector
       return List.of();
     }
     boolean sensitive = sensitive(event.getSensitivity());
+    Optional<RiskFinding> slowCollection =
+        slowEnabled && sensitive ? slow.firstAccess(event, state.slow, learned) : Optional.empty();
     // The usual range is read before today's count moves it.
     String usual = state.newPerDay.usualRange();
     String usualSensitive = state.newSensitivePerDay.usualRange();
@@ -154,6 +177,7 @@ public final class FirstResourceDetector
         && (sensitive || includeInternal && event.getSensitivity() == Sensitivity.INTERNAL)) {
       findings.add(first(event, usual));
     }
+    slowCollection.ifPresent(findings::add);
     return findings;
   }
 

@@ -50,7 +50,8 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
    * @param id detector id
    * @param tactic MITRE ATT&amp;CK technique
    * @param classify how an event counts
-   * @param window default window
+   * @param window default window of a burst
+   * @param successWindow default window before a success in which its attempts are counted
    * @param threshold default attempts for a burst
    * @param burstScore default burst score at the threshold
    * @param burstStep score per extra attempt
@@ -70,6 +71,7 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
       String tactic,
       Function<LoginEvent, Kind> classify,
       Duration window,
+      Duration successWindow,
       int threshold,
       String thresholdKey,
       double burstScore,
@@ -89,6 +91,7 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
 
   private final Rule rule;
   private final long window;
+  private final long successWindow;
   private final long lateness;
   private final int threshold;
   private final int successThreshold;
@@ -97,9 +100,9 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
   private final Duration halfLife;
 
   /**
-   * Reads {@code window}, the rule's threshold key, {@code success-after-*} (the rule's success
-   * threshold key), {@code burst-score}/{@code failure-score}, {@code success-score}, {@code
-   * half-life} and {@code allowed-lateness} (5m) under the rule's id.
+   * Reads {@code window}, {@code success-window}, the rule's threshold key, {@code success-after-*}
+   * (the rule's success threshold key), {@code burst-score}/{@code failure-score}, {@code
+   * success-score}, {@code half-life} and {@code allowed-lateness} (5m) under the rule's id.
    */
   protected AttemptBurstDetector(
       Rule rule,
@@ -110,6 +113,8 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
     this.rule = rule;
     String p = rule.id() + ".";
     this.window = settings.getDuration(p + "window", rule.window()).toMillis();
+    this.successWindow =
+        settings.getDuration(p + "success-window", rule.successWindow()).toMillis();
     this.lateness = settings.getDuration(p + "allowed-lateness", Duration.ofMinutes(5)).toMillis();
     this.threshold = settings.getInt(p + rule.thresholdKey(), rule.threshold());
     this.successThreshold =
@@ -157,7 +162,7 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
     e.what = Hosts.source(event);
     e.ep = kind == Kind.ATTEMPT ? log.episodeOf(at, window) : log.episode;
     int capacity = CAPACITY_FACTOR * Math.max(threshold, successThreshold);
-    log.add(e, window + lateness, capacity);
+    log.add(e, Math.max(window, successWindow) + lateness, capacity);
     return replay(event, log, capacity);
   }
 
@@ -169,10 +174,11 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
     Set<Integer> burstEpisodes = new LinkedHashSet<>();
     for (int i = 0; i < all.size(); i++) {
       AttemptLog.Entry e = all.get(i);
+      long span = e.kind == Kind.ATTEMPT.ordinal() ? window : successWindow;
       List<AttemptLog.Entry> recent = new ArrayList<>();
       for (int j = 0; j < i; j++) {
         AttemptLog.Entry a = all.get(j);
-        if (a.kind == Kind.ATTEMPT.ordinal() && a.t > consumedUpTo && a.t >= e.t - window) {
+        if (a.kind == Kind.ATTEMPT.ordinal() && a.t > consumedUpTo && a.t >= e.t - span) {
           recent.add(a);
         }
       }
@@ -205,7 +211,7 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
       String key,
       boolean capped) {
     int n = attempts.size();
-    return base(trigger, at, attempts, key, capped)
+    return base(trigger, at, attempts, key, capped, window)
         .score(burstScore + Math.min(rule.burstCap(), rule.burstStep() * (n - threshold)))
         .confidence(rule.burstConfidence())
         .summary(
@@ -232,7 +238,7 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
     List<String> ids = new ArrayList<>();
     attempts.forEach(a -> ids.add(a.id));
     ids.add(at.id);
-    return base(trigger, at, attempts, key, capped)
+    return base(trigger, at, attempts, key, capped, successWindow)
         .score(successScore + Math.min(rule.successCap(), n - successThreshold))
         .confidence(rule.successConfidence())
         .summary(
@@ -256,7 +262,8 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
       AttemptLog.Entry at,
       List<AttemptLog.Entry> attempts,
       String key,
-      boolean capped) {
+      boolean capped,
+      long span) {
     List<String> ids = new ArrayList<>();
     Set<String> sources = new LinkedHashSet<>();
     for (AttemptLog.Entry a : attempts) {
@@ -273,7 +280,7 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
         .related(sources)
         .halfLife(halfLife)
         .evidence(rule.attemptsKey(), capped ? n + "+" : n)
-        .evidence("windowMinutes", window / 60_000L)
+        .evidence("windowMinutes", span / 60_000L)
         .evidence("firstAttemptAt", Instant.ofEpochMilli(attempts.get(0).t))
         .evidence("sources", sources.isEmpty() ? null : String.join(", ", sources))
         .evidence("ip", trigger.getIp())

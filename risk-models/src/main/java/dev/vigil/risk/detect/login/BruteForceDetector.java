@@ -25,6 +25,7 @@ public final class BruteForceDetector extends AttemptBurstDetector {
           "T1110",
           BruteForceDetector::classify,
           Duration.ofMinutes(10),
+          Duration.ofMinutes(10),
           10,
           "failure-threshold",
           40,
@@ -40,9 +41,9 @@ public final class BruteForceDetector extends AttemptBurstDetector {
           "Successful sign-in");
 
   /**
-   * Reads {@code window} (10m), {@code failure-threshold} (10), {@code success-after-failures} (5),
-   * {@code failure-score} (40), {@code success-score} (75), {@code half-life} (6h), {@code
-   * allowed-lateness} (5m).
+   * Reads {@code window} (10m), {@code success-window} (10m), {@code failure-threshold} (10),
+   * {@code success-after-failures} (5), {@code failure-score} (40), {@code success-score} (75),
+   * {@code half-life} (6h), {@code allowed-lateness} (5m).
    */
   public BruteForceDetector(DetectorSettings settings) {
     super(RULE, settings, "success-after-failures", 5, "failure-score");

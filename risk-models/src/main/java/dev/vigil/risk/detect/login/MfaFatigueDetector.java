@@ -9,8 +9,10 @@ import java.time.Duration;
 /**
  * MFA fatigue / push bombing (MITRE T1621), on the shared {@link AttemptBurstDetector}: a burst of
  * denied or ignored push prompts in a sliding window (medium, once per episode), and a
- * push-approved sign-in after such a burst (high: the user may have given in). Any success consumes
- * the prompts before it.
+ * push-approved sign-in after as few as three denied or ignored prompts in the fifteen minutes
+ * before it (high: the user may have given in; Okta and Entra treat a "suspicious MFA approval"
+ * after a handful of rejected pushes as a strong signal). Any success consumes the prompts before
+ * it, so a person who mistypes once or twice and then approves never fires.
  */
 public final class MfaFatigueDetector extends AttemptBurstDetector {
 
@@ -23,6 +25,7 @@ public final class MfaFatigueDetector extends AttemptBurstDetector {
           "T1621",
           MfaFatigueDetector::classify,
           Duration.ofMinutes(10),
+          Duration.ofMinutes(15),
           5,
           "min-prompts",
           50,
@@ -38,12 +41,12 @@ public final class MfaFatigueDetector extends AttemptBurstDetector {
           "MFA push approved");
 
   /**
-   * Reads {@code window} (10m), {@code min-prompts} (5), {@code success-after-prompts} (as {@code
-   * min-prompts}), {@code burst-score} (50), {@code success-score} (85), {@code half-life} (12h),
-   * {@code allowed-lateness} (5m).
+   * Reads {@code window} (10m), {@code min-prompts} (5), {@code success-after-prompts} (3), {@code
+   * success-window} (15m), {@code burst-score} (50), {@code success-score} (85), {@code half-life}
+   * (12h), {@code allowed-lateness} (5m).
    */
   public MfaFatigueDetector(DetectorSettings settings) {
-    super(RULE, settings, "success-after-prompts", -1, "burst-score");
+    super(RULE, settings, "success-after-prompts", 3, "burst-score");
   }
 
   static Kind classify(LoginEvent e) {

@@ -13,10 +13,11 @@ import java.util.Locale;
 /**
  * Successful sign-in at an hour of day (UTC) the subject rarely signs in at. The baseline is a
  * decayed 24-bin histogram of successful sign-in hours; an hour's share is smoothed over its
- * neighbours (1/4, 1/2, 1/4) and by an additive pseudo-count, and compared with the subject's
- * typical share (the expected share of its own sign-in hours). Fires, with a low score, when the
- * ratio is below the threshold after the learning period. Hours are UTC: a subject's habits are
- * learned in UTC, so a traveller's shifted day shows as unusual until the histogram catches up.
+ * neighbours (1/4, 1/2, 1/4; two hours each side while the history has fewer than 30 sign-ins) and
+ * by an additive pseudo-count, and compared with the subject's typical share (the expected share of
+ * its own sign-in hours). Fires, with a low score, when the ratio is below the threshold after the
+ * learning period. Hours are UTC: a subject's habits are learned in UTC, so a traveller's shifted
+ * day shows as unusual until the histogram catches up.
  */
 public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHourDetector.State> {
 
@@ -24,6 +25,9 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
   public static final String ID = "login.unusual-hour";
 
   private static final int HOURS = 24;
+
+  /** Sign-ins from which a history counts as dense (narrow kernel, no extra prior). */
+  private static final int DENSE = 30;
 
   private final double ratioThreshold;
   private final double smoothing;
@@ -135,13 +139,27 @@ public final class UnusualHourDetector implements Detector<LoginEvent, UnusualHo
   }
 
   private double share(State s, int hour, double total) {
-    double kernel =
-        0.25 * s.hours[Math.floorMod(hour - 1, HOURS)]
-            + 0.5 * s.hours[hour]
-            + 0.25 * s.hours[(hour + 1) % HOURS];
-    // A sparse history leans on the flat prior: the pseudo-count grows as (30 / observations)^2.
-    double sparse = Math.max(1, 30.0 / Math.max(1, s.history.signIns()));
-    double a = smoothing * sparse * sparse;
+    long n = s.history.signIns();
+    double kernel;
+    if (n < DENSE) {
+      // A sparse history is smoothed over two hours each side: a dozen sign-ins at 08:00 and
+      // 13:00 say little about 10:00, but enough about 03:00.
+      kernel =
+          0.1 * s.hours[Math.floorMod(hour - 2, HOURS)]
+              + 0.2 * s.hours[Math.floorMod(hour - 1, HOURS)]
+              + 0.4 * s.hours[hour]
+              + 0.2 * s.hours[(hour + 1) % HOURS]
+              + 0.1 * s.hours[(hour + 2) % HOURS];
+    } else {
+      kernel =
+          0.25 * s.hours[Math.floorMod(hour - 1, HOURS)]
+              + 0.5 * s.hours[hour]
+              + 0.25 * s.hours[(hour + 1) % HOURS];
+    }
+    // A sparse history also leans on the flat prior: the pseudo-count grows as
+    // sqrt(30 / observations) (a squared growth needed about 20 sign-ins before 03:00 stood out).
+    double sparse = Math.max(1, (double) DENSE / Math.max(1, n));
+    double a = smoothing * Math.sqrt(sparse);
     return (kernel + a) / (total + HOURS * a);
   }
 }

@@ -220,4 +220,88 @@ class AttackBurstDetectorsTest {
     // Then nothing fires
     assertThat(findings).isEmpty();
   }
+
+  @Test
+  void shouldFlagApprovalAfterThreeDeniedPromptsWithinFifteenMinutes() {
+    // Given three denied prompts six minutes apart (below the burst threshold of five)
+    List<RiskFinding> prompts = prompts("dave", 3, 360, LoginOutcome.MFA_DENIED);
+
+    // When the fourth push is approved two minutes after the last denial
+    List<RiskFinding> approved =
+        mfa.run(fx.login("dave", T.plusSeconds(14 * 60)).method(AuthMethod.MFA_PUSH).build());
+
+    // Then no burst, but a high "suspicious approval" finding naming all three prompts
+    assertThat(prompts).isEmpty();
+    assertThat(approved)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isEqualTo(85.0);
+              assertThat(f.getScore() * f.getConfidence()).isGreaterThanOrEqualTo(70.0);
+              assertThat(f.getTactic()).isEqualTo("T1621");
+              assertThat(f.getSummary())
+                  .startsWith(
+                      "MFA push approved after 3 denied or ignored prompts in the previous 14"
+                          + " minutes");
+              assertThat(f.getEvidence()).containsEntry("windowMinutes", "15");
+              assertThat(f.getSourceEventIds()).hasSize(4);
+            });
+  }
+
+  @Test
+  void shouldNotFlagOneMistypedNumberThenApprovalEvenSeveralTimesADay() {
+    // Given a person who picks the wrong number once, then approves, at three sign-ins a day
+    List<RiskFinding> findings = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      Instant at = T.plusSeconds(round * 4 * 3600L);
+      findings.addAll(
+          mfa.run(
+              fx.login("erin", at)
+                  .method(AuthMethod.MFA_PUSH)
+                  .outcome(LoginOutcome.MFA_DENIED)
+                  .build()));
+      findings.addAll(
+          mfa.run(fx.login("erin", at.plusSeconds(40)).method(AuthMethod.MFA_PUSH).build()));
+    }
+
+    // Then nothing fires
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldNotCountPromptsOlderThanTheSuccessWindow() {
+    // Given three ignored prompts at 0, 10 and 17 minutes
+    List<RiskFinding> findings = new ArrayList<>();
+    for (long minute : new long[] {0, 10, 17}) {
+      findings.addAll(
+          mfa.run(
+              fx.login("frank", T.plusSeconds(minute * 60))
+                  .method(AuthMethod.MFA_PUSH)
+                  .outcome(LoginOutcome.MFA_TIMEOUT)
+                  .build()));
+    }
+
+    // When the next push is approved at 18 minutes (only two prompts within 15 minutes)
+    findings.addAll(
+        mfa.run(fx.login("frank", T.plusSeconds(18 * 60)).method(AuthMethod.MFA_PUSH).build()));
+
+    // Then nothing fires
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldFlagLowCountApprovalThatArrivesBeforeItsPrompts() {
+    // Given the approval is processed first (its records came from another partition)
+    List<RiskFinding> findings =
+        new ArrayList<>(
+            mfa.run(fx.login("gina", T.plusSeconds(240)).method(AuthMethod.MFA_PUSH).build()));
+
+    // When the three denied prompts before it arrive within the lateness
+    findings.addAll(prompts("gina", 3, 60, LoginOutcome.MFA_DENIED));
+
+    // Then the approval is flagged once they are in
+    assertThat(findings)
+        .singleElement()
+        .satisfies(f -> assertThat(f.getSummary()).startsWith("MFA push approved after 3 denied"));
+  }
 }

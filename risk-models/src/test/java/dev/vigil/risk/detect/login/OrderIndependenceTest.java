@@ -36,10 +36,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property: the windowed detectors (brute force, MFA fatigue, password spray, slow ASN spray,
- * unknown accounts, Kerberoasting, explicit credentials, share enumeration, denied bursts, fan-out)
- * give the same findings (detector, subject, finding id) for the same events in any arrival order
- * within the allowed lateness (default 5 minutes).
+ * Property: the windowed detectors (brute force, MFA fatigue at high and low counts, password
+ * spray, slow ASN spray, unknown accounts, Kerberoasting, explicit credentials, share enumeration,
+ * denied bursts, fan-out) give the same findings (detector, subject, finding id) for the same
+ * events in any arrival order within the allowed lateness (default 5 minutes).
  */
 class OrderIndependenceTest {
 
@@ -75,6 +75,25 @@ class OrderIndependenceTest {
               .build());
     }
     events.add(fx.login("carol", T.plusSeconds(300)).method(AuthMethod.MFA_PUSH).build());
+    // Fatigue at a low count: three denied pushes six minutes apart, then an approval.
+    for (int i = 0; i < 3; i++) {
+      events.add(
+          fx.login("dave", T.plusSeconds(600 + i * 360L))
+              .method(AuthMethod.MFA_PUSH)
+              .outcome(LoginOutcome.MFA_DENIED)
+              .build());
+    }
+    events.add(fx.login("dave", T.plusSeconds(1440)).method(AuthMethod.MFA_PUSH).build());
+    // Erin picks the wrong number once, then approves; twice.
+    for (int round = 0; round < 2; round++) {
+      Instant at = T.plusSeconds(100 + round * 600L);
+      events.add(
+          fx.login("erin", at)
+              .method(AuthMethod.MFA_PUSH)
+              .outcome(LoginOutcome.MFA_DENIED)
+              .build());
+      events.add(fx.login("erin", at.plusSeconds(30)).method(AuthMethod.MFA_PUSH).build());
+    }
     // A spray from a workstation: 9 accounts (5 unknown), the sprayer's own logon, one guessed.
     String ws = "172.18.39.9";
     events.add(ad.logon("mallory", T.plusSeconds(100), ws, "WORKSTATION9", "DC01", "NETWORK"));
@@ -166,6 +185,8 @@ class OrderIndependenceTest {
     assertThat(expected)
         .anyMatch(s -> s.startsWith(BruteForceDetector.ID + "|alice"))
         .anyMatch(s -> s.startsWith(MfaFatigueDetector.ID + "|carol"))
+        .anyMatch(s -> s.startsWith(MfaFatigueDetector.ID + "|dave"))
+        .noneMatch(s -> s.contains("|erin|"))
         .anyMatch(s -> s.startsWith(PasswordSprayDetector.ID + "|acct7"))
         .anyMatch(s -> s.startsWith(PasswordSprayDetector.ID + "|172.18.39.9"))
         .anyMatch(s -> s.startsWith(UnknownAccountsDetector.ID + "|172.18.39.9"))

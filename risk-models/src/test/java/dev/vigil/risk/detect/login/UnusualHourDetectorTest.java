@@ -87,4 +87,80 @@ class UnusualHourDetectorTest {
     // Then nothing fires yet
     assertThat(findings).isEmpty();
   }
+
+  /** A dozen sign-ins in one week (long SSO sessions): mornings at 07-09, some at 13-14. */
+  private void sparseWeek(String subject) {
+    int[][] signIns = {
+      {0, 8}, {0, 13}, {1, 7}, {1, 14}, {2, 8}, {2, 13}, {3, 9}, {3, 13}, {4, 8}, {4, 12}, {5, 8},
+      {6, 13}
+    };
+    for (int[] s : signIns) {
+      assertThat(
+              runner.run(
+                  fx.login(
+                          subject,
+                          MONDAY.plus(Duration.ofDays(s[0])).plusSeconds(s[1] * 3600L + 300))
+                      .build()))
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void shouldFlagThreeInTheMorningAfterADozenSignInsInAWeek() {
+    // Given a sparse week: 12 sign-ins between 07:00 and 14:00
+    sparseWeek("dora");
+
+    // When dora signs in at 03:10 UTC on the ninth day
+    List<RiskFinding> findings =
+        runner.run(
+            fx.login("dora", MONDAY.plus(Duration.ofDays(8)).plusSeconds(3 * 3600 + 600)).build());
+
+    // Then it is flagged, with the low confidence of a sparse history
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getSummary()).contains("12 sign-ins over 7 days");
+              assertThat(f.getConfidence()).isLessThan(0.45);
+              assertThat(f.getEvidence()).containsEntry("observations", "12");
+            });
+  }
+
+  @Test
+  void shouldNotFlagASparseUserAtUsualOrNeighbouringHours() {
+    // Given a sparse week
+    sparseWeek("ed");
+
+    // When ed signs in at 06:30, 10:15 and 15:30 on the following days
+    List<RiskFinding> findings = new ArrayList<>();
+    findings.addAll(
+        runner.run(
+            fx.login("ed", MONDAY.plus(Duration.ofDays(8)).plusSeconds(6 * 3600 + 1800)).build()));
+    findings.addAll(
+        runner.run(
+            fx.login("ed", MONDAY.plus(Duration.ofDays(9)).plusSeconds(10 * 3600 + 900)).build()));
+    findings.addAll(
+        runner.run(
+            fx.login("ed", MONDAY.plus(Duration.ofDays(10)).plusSeconds(15 * 3600 + 1800))
+                .build()));
+
+    // Then none is unusual
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldNotFlagAfterFewerSignInsThanTheMinimum() {
+    // Given only eight sign-ins over a week and a half
+    for (int d = 0; d < 8; d++) {
+      runner.run(
+          fx.login("fay", MONDAY.plus(Duration.ofDays(d + d / 3)).plusSeconds(8 * 3600)).build());
+    }
+
+    // When fay signs in at 03:00
+    List<RiskFinding> findings =
+        runner.run(fx.login("fay", MONDAY.plus(Duration.ofDays(12)).plusSeconds(3 * 3600)).build());
+
+    // Then she is still learning
+    assertThat(findings).isEmpty();
+  }
 }
