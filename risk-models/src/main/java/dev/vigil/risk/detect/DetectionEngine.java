@@ -8,7 +8,8 @@ import java.util.function.Function;
 /**
  * Runs a set of detectors sharing one key scope over events of one family: loads each detector's
  * baseline from the key's bundle, lets it observe the event, and stores the updated baseline back.
- * A duplicate event (same id seen recently for this key) is ignored. A baseline already decoded in
+ * Baselines are encoded by {@link StateCodec} (which reads the CBOR of earlier versions too). A
+ * duplicate event (same id seen recently for this key) is ignored. A baseline already decoded in
  * the bundle (see {@link BaselineBundle#adoptDecodedStates}) is not decoded again, and a baseline
  * whose encoding did not change is left as it was ({@link BaselineBundle#changed()} tells the
  * caller whether the bundle needs storing at all).
@@ -64,10 +65,15 @@ public final class DetectionEngine<E> {
     S state = type.cast(bundle.decodedState(id));
     if (state == null) {
       byte[] stored = bundle.baselines.get(id);
-      state = stored == null ? detector.newState() : BaselineCodec.decode(stored, type);
+      state = stored == null ? detector.newState() : StateCodec.decode(stored, type);
     }
     List<RiskFinding> findings = detector.observe(event, state, context);
-    bundle.update(id, BaselineCodec.encode(state), state);
+    StateCodec.Out encoded = StateCodec.encodeToBuffer(state);
+    if (encoded == null) {
+      bundle.update(id, BaselineCodec.encode(state), state);
+    } else {
+      bundle.update(id, encoded, state);
+    }
     return findings;
   }
 }
