@@ -31,6 +31,11 @@ class DetectionEngineStateTest {
     }
 
     @Override
+    public boolean reads(String event, DetectionContext context) {
+      return !event.startsWith("ignored");
+    }
+
+    @Override
     public List<RiskFinding> observe(String event, State state, DetectionContext context) {
       if (event.startsWith("learn")) {
         state.learned++;
@@ -114,6 +119,22 @@ class DetectionEngineStateTest {
     assertThat(bundle.changed()).isTrue();
     assertThat(rewritten[0]).isEqualTo(StateCodec.FORMAT_V2);
     assertThat(learned(codec.decode(codec.encode(bundle)))).isEqualTo(42);
+  }
+
+  @Test
+  void shouldNeitherDecodeNorRewriteTheBaselineOfADetectorThatDoesNotReadTheEvent() {
+    // Given: stored bytes that would fail to decode
+    BaselineBundle bundle = new BaselineBundle();
+    byte[] unreadable = {StateCodec.FORMAT_V2, 99};
+    bundle.baselines.put("test.counting", unreadable);
+
+    // When
+    List<RiskFinding> findings = engine.observe("ignored-1", bundle, context);
+
+    // Then
+    assertThat(findings).isEmpty();
+    assertThat(bundle.baselines.get("test.counting")).isSameAs(unreadable);
+    assertThat(bundle.decodedState("test.counting")).isNull();
   }
 
   private BaselineBundle stored(String event) {
