@@ -1,7 +1,8 @@
 package dev.vigil.jmh;
 
-import dev.vigil.app.serde.CborSerde;
+import dev.vigil.app.serde.BaselineBundleSerde;
 import dev.vigil.risk.detect.BaselineBundle;
+import dev.vigil.risk.detect.BaselineBundleCodec;
 import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.signal.DetectorGroup;
@@ -22,11 +23,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One event through one detector group as its processor in the topology handles it: the key's
- * {@link BaselineBundle} read from its stored bytes ({@link CborSerde}), {@link
- * DetectionEngine#observe}, the bundle written back to bytes. The key is the group's busiest in the
- * workload, its baselines warmed by all but its last {@value #LIVE_EVENTS} events; each invocation
- * starts from those warm bytes and observes the next of the last events in turn, so the state does
- * not drift between invocations.
+ * {@link BaselineBundle} read from its stored bytes ({@link BaselineBundleSerde}, as in the
+ * topology), {@link DetectionEngine#observe}, the bundle written back to bytes. The key is the
+ * group's busiest in the workload, its baselines warmed by all but its last {@value #LIVE_EVENTS}
+ * events; each invocation starts from those warm bytes and observes the next of the last events in
+ * turn, so the state does not drift between invocations.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -80,7 +81,8 @@ public class DetectionBenchmark {
     private Cycle(Workload workload, DetectorGroup<S> group) {
       engine = workload.engine(group);
       context = workload.context();
-      CborSerde<BaselineBundle> serde = new CborSerde<>(BaselineBundle.class);
+      BaselineBundleSerde serde =
+          new BaselineBundleSerde(BaselineBundleCodec.forDetectors(engine.detectors()));
       serializer = serde.serializer();
       deserializer = serde.deserializer();
       store = Workload.name(group) + "-baselines";

@@ -4,6 +4,7 @@ import dev.vigil.risk.detect.BaselineCodec;
 import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.StateCodec;
 import dev.vigil.risk.signal.SignalFamilies;
 import dev.vigil.schema.LoginEvent;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Encoding and decoding of every enabled subject-scoped login detector's state through {@link
- * BaselineCodec}, what {@link DetectionEngine} does for each detector on every sign-in, for the
- * subject with the most sign-ins in the workload after its whole history.
+ * BaselineCodec} (CBOR, what {@link DetectionEngine} did before) and through {@link StateCodec}
+ * (the compact format it uses now), what {@link DetectionEngine} does for each detector on every
+ * sign-in, for the subject with the most sign-ins in the workload after its whole history.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,6 +34,7 @@ public class DetectorStateCodecBenchmark {
   private final List<Object> states = new ArrayList<>();
   private final List<byte[]> stateBytes = new ArrayList<>();
   private final List<Class<?>> stateTypes = new ArrayList<>();
+  private final List<byte[]> compactBytes = new ArrayList<>();
 
   /** Builds the busiest subject's login detector states. */
   @Setup(Level.Trial)
@@ -46,7 +49,10 @@ public class DetectorStateCodecBenchmark {
         states.add(state);
         stateTypes.add(detector.stateType());
         stateBytes.add(bytes);
-        System.out.printf("%n%s: %d bytes", detector.id(), bytes.length);
+        byte[] compact = StateCodec.encode(state);
+        compactBytes.add(compact);
+        System.out.printf(
+            "%n%s: %d bytes CBOR, %d compact", detector.id(), bytes.length, compact.length);
       }
     }
     System.out.printf(
@@ -55,6 +61,7 @@ public class DetectorStateCodecBenchmark {
         subject.events().size(),
         states.size(),
         stateBytes.stream().mapToInt(b -> b.length).sum());
+    System.out.printf("compact: %d bytes%n", compactBytes.stream().mapToInt(b -> b.length).sum());
   }
 
   private static <E, S> S warmState(
@@ -79,6 +86,22 @@ public class DetectorStateCodecBenchmark {
   public void decodeLoginStates(Blackhole bh) {
     for (int i = 0; i < stateBytes.size(); i++) {
       bh.consume(BaselineCodec.decode(stateBytes.get(i), stateTypes.get(i)));
+    }
+  }
+
+  /** Every state to bytes in the compact format. */
+  @Benchmark
+  public void encodeLoginStatesCompact(Blackhole bh) {
+    for (Object state : states) {
+      bh.consume(StateCodec.encode(state));
+    }
+  }
+
+  /** Every state from bytes in the compact format. */
+  @Benchmark
+  public void decodeLoginStatesCompact(Blackhole bh) {
+    for (int i = 0; i < compactBytes.size(); i++) {
+      bh.consume(StateCodec.decode(compactBytes.get(i), stateTypes.get(i)));
     }
   }
 }

@@ -55,11 +55,21 @@ public final class Workload {
   private final DetectorCatalog catalog;
 
   private Workload() {
+    this(USERS, HISTORY_DAYS);
+  }
+
+  /**
+   * A workload of another size (for {@link FindingsDigest}).
+   *
+   * @param users users in the generated organisation (at least 50)
+   * @param historyDays days of generated history before the live phase
+   */
+  Workload(int users, int historyDays) {
     GeneratorSettings defaults = GeneratorSettings.defaults(42);
     GeneratorSettings settings =
         new GeneratorSettings(
             defaults.seed(),
-            USERS,
+            users,
             WORKLOADS,
             defaults.start(),
             defaults.eventsPerSecond(),
@@ -75,7 +85,7 @@ public final class Workload {
     }
     events =
         Stream.concat(
-                generator.history(Duration.ofDays(HISTORY_DAYS)),
+                generator.history(Duration.ofDays(historyDays)),
                 generator.events(Duration.ofSeconds(LIVE_SECONDS)))
             .map(GeneratedEvent::value)
             .toList();

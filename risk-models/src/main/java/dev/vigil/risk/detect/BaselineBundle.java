@@ -112,6 +112,19 @@ public final class BaselineBundle {
     decodedStates().put(detectorId, state);
   }
 
+  /**
+   * Like {@link #update(String, byte[], Object)} with the encoding in a reused buffer: copied only
+   * when it differs from the stored bytes.
+   */
+  void update(String detectorId, StateCodec.Out encoded, Object state) {
+    byte[] before = baselines.get(detectorId);
+    if (!encoded.contentEquals(before)) {
+      baselines.put(detectorId, encoded.toByteArray());
+      changed = true;
+    }
+    decodedStates().put(detectorId, state);
+  }
+
   /** The decoded baseline of a detector if it is known to match the stored bytes, else null. */
   Object decodedState(String detectorId) {
     return decoded == null ? null : decoded.get(detectorId);

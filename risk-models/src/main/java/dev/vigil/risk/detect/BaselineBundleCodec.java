@@ -35,6 +35,7 @@ public final class BaselineBundleCodec {
   private static final String UNKNOWN_PREFIX = "#";
 
   private final Map<Integer, String> idsByHash = new HashMap<>();
+  private final Map<String, Integer> hashesById = new HashMap<>();
 
   /**
    * A codec for bundles of the given detectors.
@@ -44,7 +45,9 @@ public final class BaselineBundleCodec {
    */
   public BaselineBundleCodec(Collection<String> detectorIds) {
     for (String id : detectorIds) {
-      String other = idsByHash.putIfAbsent(idHash(id), id);
+      int hash = idHash(id);
+      hashesById.put(id, hash);
+      String other = idsByHash.putIfAbsent(hash, id);
       if (other != null && !other.equals(id)) {
         throw new IllegalArgumentException(
             "Detector ids '" + other + "' and '" + id + "' have the same hash; rename one.");
@@ -142,6 +145,10 @@ public final class BaselineBundleCodec {
   }
 
   private int hashOf(String id) {
+    Integer known = hashesById.get(id);
+    if (known != null) {
+      return known;
+    }
     if (id.startsWith(UNKNOWN_PREFIX) && id.length() == 9) {
       return Integer.parseUnsignedInt(id.substring(1), 16);
     }

@@ -36,6 +36,16 @@ public interface Detector<E, S> {
   S newState();
 
   /**
+   * Whether {@link #observe} may do anything with this event: false only when it would return no
+   * finding and leave any baseline as it was, so the engine need not decode, observe nor encode
+   * this detector's baseline for it. Must depend on the event and the context only, never on the
+   * baseline. The default reads every event.
+   */
+  default boolean reads(E event, DetectionContext context) {
+    return true;
+  }
+
+  /**
    * Evaluates one event and updates the baseline in place.
    *
    * @return findings, each carrying the ids of the events behind it; empty when nothing is wrong

@@ -31,6 +31,11 @@ class DetectionEngineStateTest {
     }
 
     @Override
+    public boolean reads(String event, DetectionContext context) {
+      return !event.startsWith("ignored");
+    }
+
+    @Override
     public List<RiskFinding> observe(String event, State state, DetectionContext context) {
       if (event.startsWith("learn")) {
         state.learned++;
@@ -96,6 +101,42 @@ class DetectionEngineStateTest {
         .isEqualTo(1);
   }
 
+  @Test
+  void shouldReadABaselineStoredInCborAndRewriteItCompactly() {
+    // Given: a bundle in the current bundle format whose baseline an earlier version wrote in CBOR
+    Counting.State old = new Counting.State();
+    old.learned = 41;
+    BaselineBundle before = new BaselineBundle();
+    before.baselines.put("test.counting", BaselineCodec.encode(old));
+    byte[] stored = codec.encode(before);
+
+    // When
+    BaselineBundle bundle = codec.decode(stored);
+    engine.observe("learn-42", bundle, context);
+
+    // Then
+    byte[] rewritten = bundle.baselines.get("test.counting");
+    assertThat(bundle.changed()).isTrue();
+    assertThat(rewritten[0]).isEqualTo(StateCodec.FORMAT_V2);
+    assertThat(learned(codec.decode(codec.encode(bundle)))).isEqualTo(42);
+  }
+
+  @Test
+  void shouldNeitherDecodeNorRewriteTheBaselineOfADetectorThatDoesNotReadTheEvent() {
+    // Given: stored bytes that would fail to decode
+    BaselineBundle bundle = new BaselineBundle();
+    byte[] unreadable = {StateCodec.FORMAT_V2, 99};
+    bundle.baselines.put("test.counting", unreadable);
+
+    // When
+    List<RiskFinding> findings = engine.observe("ignored-1", bundle, context);
+
+    // Then
+    assertThat(findings).isEmpty();
+    assertThat(bundle.baselines.get("test.counting")).isSameAs(unreadable);
+    assertThat(bundle.decodedState("test.counting")).isNull();
+  }
+
   private BaselineBundle stored(String event) {
     BaselineBundle bundle = new BaselineBundle();
     engine.observe(event, bundle, context);
@@ -103,7 +144,6 @@ class DetectionEngineStateTest {
   }
 
   private static int learned(BaselineBundle bundle) {
-    return BaselineCodec.decode(bundle.baselines.get("test.counting"), Counting.State.class)
-        .learned;
+    return StateCodec.decode(bundle.baselines.get("test.counting"), Counting.State.class).learned;
   }
 }

@@ -6,10 +6,10 @@ import dev.vigil.app.metrics.VigilMetrics;
 import dev.vigil.app.serde.BaselineBundleSerde;
 import dev.vigil.risk.detect.BaselineBundle;
 import dev.vigil.risk.detect.BaselineBundleCodec;
-import dev.vigil.risk.detect.BaselineCodec;
 import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.risk.detect.DetectionEngine;
 import dev.vigil.risk.detect.Detector;
+import dev.vigil.risk.detect.StateCodec;
 import dev.vigil.schema.RiskFinding;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -100,8 +100,7 @@ class DetectionProcessorTest {
   }
 
   private static int learned(BaselineBundle bundle) {
-    return BaselineCodec.decode(bundle.baselines.get("test.counting"), Counting.State.class)
-        .learned;
+    return StateCodec.decode(bundle.baselines.get("test.counting"), Counting.State.class).learned;
   }
 
   @SuppressWarnings("unchecked")

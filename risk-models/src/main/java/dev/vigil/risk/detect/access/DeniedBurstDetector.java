@@ -93,6 +93,12 @@ public final class DeniedBurstDetector
   private record Burst(long end, int count, int distinct, List<String> eventIds) {}
 
   @Override
+  public boolean reads(AccessSignal signal, DetectionContext context) {
+    AccessEvent event = signal.access();
+    return event != null && event.getDecision() == AccessDecision.DENIED;
+  }
+
+  @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     AccessEvent event = signal.access();
     if (event == null || event.getDecision() != AccessDecision.DENIED) {

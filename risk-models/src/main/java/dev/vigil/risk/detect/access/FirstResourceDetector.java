@@ -118,6 +118,12 @@ public final class FirstResourceDetector
   }
 
   @Override
+  public boolean reads(AccessSignal signal, DetectionContext context) {
+    AccessEvent event = signal.access();
+    return event != null && event.getDecision() == AccessDecision.ALLOWED;
+  }
+
+  @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     AccessEvent event = signal.access();
     if (event == null || event.getDecision() != AccessDecision.ALLOWED) {

@@ -85,6 +85,11 @@ public final class RateAnomalyDetector
   }
 
   @Override
+  public boolean reads(AccessSignal signal, DetectionContext context) {
+    return signal.access() != null;
+  }
+
+  @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     AccessEvent event = signal.access();
     if (event == null) {

@@ -116,6 +116,12 @@ public final class ShareEnumerationDetector
   }
 
   @Override
+  public boolean reads(AccessSignal signal, DetectionContext context) {
+    AccessEvent event = signal.access();
+    return event != null && !Hosts.machineOrBuiltIn(event.getSubjectId()) && share(event) != null;
+  }
+
+  @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     AccessEvent event = signal.access();
     if (event == null || Hosts.machineOrBuiltIn(event.getSubjectId())) {

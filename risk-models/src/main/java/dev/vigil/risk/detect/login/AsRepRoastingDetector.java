@@ -90,6 +90,13 @@ public final class AsRepRoastingDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return event.getKind() == LoginKind.TGT_REQUEST
+        && event.getOutcome() == LoginOutcome.SUCCESS
+        && !Hosts.machineOrBuiltIn(event.getSubjectId());
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     if (event.getKind() != LoginKind.TGT_REQUEST
         || event.getOutcome() != LoginOutcome.SUCCESS

@@ -125,6 +125,13 @@ public final class AsnSprayDetector implements Detector<LoginEvent, AsnSprayDete
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return PasswordSprayDetector.classify(event) >= 0
+        && Hosts.asn(event) != null
+        && context.reference().trustedNetwork(Hosts.ip(event.getIp())).isEmpty();
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     int kind = PasswordSprayDetector.classify(event);
     String asn = Hosts.asn(event);

@@ -145,6 +145,11 @@ public class AttemptBurstDetector implements Detector<LoginEvent, AttemptBurstDe
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return rule.classify().apply(event) != Kind.NONE;
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     Kind kind = rule.classify().apply(event);
     if (kind == Kind.NONE) {

@@ -83,6 +83,15 @@ public final class ExplicitCredentialsDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    String target = Hosts.canonical(event.getTargetHost());
+    return event.getKind() == LoginKind.EXPLICIT_CREDENTIALS
+        && target != null
+        && !target.equals(Hosts.canonical(event.getSourceHost()))
+        && !Hosts.machineOrBuiltIn(event.getSubjectId());
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     String target = Hosts.canonical(event.getTargetHost());
     String from = Hosts.canonical(event.getSourceHost());

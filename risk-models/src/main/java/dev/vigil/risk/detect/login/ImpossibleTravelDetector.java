@@ -66,6 +66,15 @@ public final class ImpossibleTravelDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    Geo geo = event.getGeo();
+    return event.getOutcome() == LoginOutcome.SUCCESS
+        && geo != null
+        && geo.getLatitude() != null
+        && geo.getLongitude() != null;
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     Geo geo = event.getGeo();
     if (event.getOutcome() != LoginOutcome.SUCCESS

@@ -101,6 +101,14 @@ public final class KerberoastingDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return event.getKind() == LoginKind.SERVICE_TICKET
+        && event.getOutcome() == LoginOutcome.SUCCESS
+        && !Hosts.machineOrBuiltIn(event.getSubjectId())
+        && !Hosts.machineOrBuiltIn(event.getServiceName());
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     if (event.getKind() != LoginKind.SERVICE_TICKET
         || event.getOutcome() != LoginOutcome.SUCCESS

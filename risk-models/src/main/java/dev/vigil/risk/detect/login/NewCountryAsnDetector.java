@@ -69,6 +69,11 @@ public final class NewCountryAsnDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return LoginSignals.success(event);
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     if (!LoginSignals.success(event)) {
       return List.of();

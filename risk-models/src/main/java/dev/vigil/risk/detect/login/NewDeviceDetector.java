@@ -72,6 +72,11 @@ public final class NewDeviceDetector implements Detector<LoginEvent, NewDeviceDe
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return LoginSignals.success(event) && LoginSignals.deviceKey(event) != null;
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     String device = LoginSignals.deviceKey(event);
     if (!LoginSignals.success(event) || device == null) {

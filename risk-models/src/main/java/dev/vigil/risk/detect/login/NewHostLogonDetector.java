@@ -95,6 +95,21 @@ public final class NewHostLogonDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    LoginKind kind = event.getKind() == null ? LoginKind.LOGON : event.getKind();
+    String type =
+        event.getLogonType() == null ? null : event.getLogonType().toUpperCase(Locale.ROOT);
+    String host = Hosts.canonical(event.getTargetHost());
+    return kind == LoginKind.LOGON
+        && event.getOutcome() == LoginOutcome.SUCCESS
+        && type != null
+        && REMOTE_TYPES.contains(type)
+        && host != null
+        && !host.equals(Hosts.canonical(event.getSourceHost()))
+        && !Hosts.machineOrBuiltIn(event.getSubjectId());
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     LoginKind kind = event.getKind() == null ? LoginKind.LOGON : event.getKind();
     String type =

@@ -157,6 +157,11 @@ public final class PasswordSprayDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return classify(event) >= 0 && Hosts.source(event) != null;
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     int kind = classify(event);
     String source = Hosts.source(event);

@@ -76,6 +76,17 @@ public final class PrivilegedLogonDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    String host = Hosts.canonical(event.getTargetHost());
+    if (host == null) {
+      host = Hosts.canonical(event.getSourceHost());
+    }
+    return event.getKind() == LoginKind.PRIVILEGED_LOGON
+        && host != null
+        && !Hosts.machineOrBuiltIn(event.getSubjectId());
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     String host = Hosts.canonical(event.getTargetHost());
     if (host == null) {

@@ -77,6 +77,12 @@ public final class ThreatIntelIpDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    Long asn = event.getGeo() == null ? null : event.getGeo().getAsn();
+    return context.reference().threat(event.getIp(), asn, event.getTimestamp()).isPresent();
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     Long asn = event.getGeo() == null ? null : event.getGeo().getAsn();
     Optional<ThreatMatch> hit =

@@ -104,6 +104,11 @@ public final class UnfamiliarPropertiesDetector
   private record Ratio(double ratio, Level familiar, Level novel) {}
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return LoginSignals.success(event);
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     if (!LoginSignals.success(event)) {
       return List.of();

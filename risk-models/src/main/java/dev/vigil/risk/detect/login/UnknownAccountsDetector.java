@@ -91,6 +91,11 @@ public final class UnknownAccountsDetector
   }
 
   @Override
+  public boolean reads(LoginEvent event, DetectionContext context) {
+    return PasswordSprayDetector.classify(event) >= 0 && Hosts.source(event) != null;
+  }
+
+  @Override
   public List<RiskFinding> observe(LoginEvent event, State state, DetectionContext context) {
     int kind = PasswordSprayDetector.classify(event);
     String source = Hosts.source(event);

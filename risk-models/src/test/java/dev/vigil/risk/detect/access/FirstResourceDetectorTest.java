@@ -147,7 +147,7 @@ class FirstResourceDetectorTest {
       bob.feed(access(MONDAY.plus(Duration.ofHours(i)), "/r/" + i));
     }
     FirstResourceDetector.State state =
-        dev.vigil.risk.detect.BaselineCodec.decode(
+        dev.vigil.risk.detect.StateCodec.decode(
             bob.bundle.baselines.get(FirstResourceDetector.ID), FirstResourceDetector.State.class);
 
     // Then
