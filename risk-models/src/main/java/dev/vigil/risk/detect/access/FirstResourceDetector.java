@@ -37,6 +37,7 @@ public final class FirstResourceDetector
 
   private static final int BURST_EVENT_IDS = 8;
   private static final double DAILY_ALPHA = 0.1;
+  private static final String HOST = "host ";
 
   private final int capacity;
   private final long learningMillis;
@@ -47,13 +48,16 @@ public final class FirstResourceDetector
   private final boolean includeInternal;
   private final Duration halfLife;
   private final Duration bulkHalfLife;
+  private final double familiarHostFactor;
 
   /**
    * Reads {@code capacity} (128 resources), {@code learning-period} (7d), {@code
    * learning-min-accesses} (30), {@code include-internal} (true: INTERNAL resources give a weak
    * finding too), {@code bulk-window} (10m), {@code bulk-min-count} (20), {@code
    * bulk-baseline-multiplier} (3: the bulk threshold is at least this times the usual daily upper
-   * rate of new sensitive resources), {@code half-life} (12h), {@code bulk-half-life} (24h).
+   * rate of new sensitive resources), {@code half-life} (12h), {@code bulk-half-life} (24h), {@code
+   * familiar-application-factor} (0.5: score multiplier when the subject already uses other
+   * resources on the same host).
    */
   public FirstResourceDetector(DetectorSettings settings) {
     this.capacity = settings.getInt(ID + ".capacity", 128);
@@ -67,6 +71,7 @@ public final class FirstResourceDetector
     this.bulkBaselineMultiplier = settings.getDouble(ID + ".bulk-baseline-multiplier", 3);
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
     this.bulkHalfLife = settings.getDuration(ID + ".bulk-half-life", Duration.ofHours(24));
+    this.familiarHostFactor = settings.getDouble(ID + ".familiar-application-factor", 0.5);
   }
 
   /** Known resources, learning progress, daily new-resource rates and the current burst. */
@@ -113,9 +118,16 @@ public final class FirstResourceDetector
     state.firstAt = Math.min(state.firstAt, at);
     state.accesses++;
     boolean current = rollDay(state, at);
+    int minute = RecencySet.minute(at);
     boolean isNew =
-        state.resources.touch(
-            RecencySet.fingerprint(event.getResource()), RecencySet.minute(at), capacity);
+        state.resources.touch(RecencySet.fingerprint(event.getResource()), minute, capacity);
+    // The application (host) is remembered beside its resources: a new page or console of an
+    // application the subject already works in (an admin opening another console of the IAM or
+    // cluster UI) is weaker evidence than a first step into an application never used.
+    String host = host(event.getResource());
+    boolean familiarHost =
+        host != null
+            && !state.resources.touch(RecencySet.fingerprint(HOST + host), minute, capacity);
     if (!isNew) {
       return List.of();
     }
@@ -152,7 +164,7 @@ public final class FirstResourceDetector
     }
     if (!inBulk
         && (sensitive || includeInternal && event.getSensitivity() == Sensitivity.INTERNAL)) {
-      findings.add(first(event, usual));
+      findings.add(first(event, usual, familiarHost ? host : null));
     }
     return findings;
   }
@@ -208,9 +220,12 @@ public final class FirstResourceDetector
     return n;
   }
 
-  private RiskFinding first(AccessEvent event, String usual) {
+  private RiskFinding first(AccessEvent event, String usual, String familiarHost) {
     Sensitivity s = event.getSensitivity();
     double score = s == Sensitivity.RESTRICTED ? 50 : s == Sensitivity.CONFIDENTIAL ? 35 : 12;
+    if (familiarHost != null) {
+      score *= familiarHostFactor;
+    }
     return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
         .score(score)
         .confidence(s == Sensitivity.INTERNAL ? 0.5 : 0.7)
@@ -226,6 +241,7 @@ public final class FirstResourceDetector
         .evidence("sensitivity", s)
         .evidence("action", event.getAction())
         .evidence("usualNewPerDay", usual)
+        .evidence("familiarApplication", familiarHost)
         .sourceEvents(event.getEventId())
         .tactic(s == Sensitivity.INTERNAL ? null : "T1213")
         .build();
@@ -253,6 +269,34 @@ public final class FirstResourceDetector
         .sourceEvents(state.burstEventIds)
         .tactic("T1530")
         .build();
+  }
+
+  /**
+   * The host of a resource: of a URL ({@code https://iam.corp.example/console}), a UNC path ({@code
+   * \\fs01\share}) or a {@code host/path} string; null when there is none.
+   */
+  static String host(String resource) {
+    if (resource == null || resource.isBlank()) {
+      return null;
+    }
+    String r = resource.trim();
+    int scheme = r.indexOf("://");
+    if (scheme >= 0) {
+      r = r.substring(scheme + 3);
+    } else if (r.startsWith("\\\\")) {
+      r = r.substring(2);
+    } else if (r.indexOf('/') < 0 && r.indexOf('\\') < 0) {
+      return null;
+    }
+    int end = r.length();
+    for (char c : new char[] {'/', '\\', '?', '#'}) {
+      int i = r.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    String host = r.substring(0, end).toLowerCase(Locale.ROOT);
+    return host.isEmpty() ? null : host;
   }
 
   private static boolean sensitive(Sensitivity s) {
