@@ -3,6 +3,8 @@ package dev.vigil.dev.demo.generator;
 import dev.vigil.dev.demo.generator.World.Edge;
 import dev.vigil.dev.demo.generator.World.User;
 import dev.vigil.schema.IndicatorType;
+import dev.vigil.schema.NetworkKind;
+import dev.vigil.schema.NetworkRange;
 import dev.vigil.schema.ServiceEdge;
 import dev.vigil.schema.ThreatCategory;
 import dev.vigil.schema.ThreatIndicator;
@@ -84,9 +86,29 @@ public final class TrafficGenerator {
    * @param settings generator settings
    */
   public TrafficGenerator(GeneratorSettings settings) {
+    this(settings, false);
+  }
+
+  private TrafficGenerator(GeneratorSettings settings, boolean populationLibrary) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.world = new World(settings);
     this.scenarios = new Scenarios(world, settings);
+    if (populationLibrary) {
+      scenarios.planPopulationAttacks();
+    }
+  }
+
+  /**
+   * A generator for population measurements: the same world and traffic, and an attack library of
+   * twelve kinds (the demo's ten plus account takeovers of a corporate-VPN user and of an iCloud
+   * Private Relay user from a consumer VPN), meant to be spread over a day-long {@link
+   * #naturalLive(Duration) live phase} with an attack spacing of hours.
+   *
+   * @param settings generator settings
+   * @return the generator
+   */
+  public static TrafficGenerator forPopulation(GeneratorSettings settings) {
+    return new TrafficGenerator(settings, true);
   }
 
   /**
@@ -211,6 +233,26 @@ public final class TrafficGenerator {
               "Residential proxy seen in credential stuffing",
               validUntil));
     }
+    // The organisation's known egress ranges, on the networks reference topic as an operator
+    // publishes them (key: the CIDR): corporate VPN gateways, iCloud Private Relay, in-flight
+    // Wi-Fi, and the consumer VPN the attackers use (named, but never excused).
+    for (Egress.Range range : Egress.all()) {
+      out.add(
+          new GeneratedEvent(
+              GeneratedEvent.NETWORK,
+              range.cidr(),
+              network(range.cidr(), range.kind(), range.name(), at),
+              at,
+              null));
+    }
+    out.add(
+        new GeneratedEvent(
+            GeneratedEvent.NETWORK,
+            Scenarios.ANONYMIZER_CIDR,
+            network(
+                Scenarios.ANONYMIZER_CIDR, NetworkKind.CONSUMER_VPN, Scenarios.ANONYMIZER_ORG, at),
+            at,
+            null));
     Map<String, ServiceEdge> edges = new LinkedHashMap<>();
     for (Edge e : world.edges) {
       String key = e.source().id() + "|" + e.destination().id();
@@ -232,6 +274,16 @@ public final class TrafficGenerator {
         (key, edge) ->
             out.add(new GeneratedEvent(GeneratedEvent.SERVICE_EDGE, key, edge, at, null)));
     return out;
+  }
+
+  private static NetworkRange network(String cidr, NetworkKind kind, String name, Instant at) {
+    return NetworkRange.newBuilder()
+        .setCidr(cidr)
+        .setKind(kind)
+        .setName(name)
+        .setSource("vigil-demo-generator")
+        .setUpdatedAt(at)
+        .build();
   }
 
   private static ThreatIndicator indicator(
@@ -283,6 +335,34 @@ public final class TrafficGenerator {
     Instant from = settings.start().minus(span);
     Timeline timeline = new Timeline(from, settings.start(), HISTORY_STEP, 0x415_7000L, false);
     return timeline.stream(settings.start().minusNanos(1));
+  }
+
+  /**
+   * A live period at natural rates: events in {@code [start, start + span)}, generated one
+   * simulated hour at a time like the history (people at their own pace, service accounts on
+   * schedule, trips and VPN use), plus the scripted attacks, in timestamp order. For measurements
+   * over whole days, where {@link #events(Duration)} would apply the demo's constant rate. Every
+   * call returns the same sequence.
+   *
+   * @param span how much simulated time to cover, e.g. one day
+   * @return the events
+   */
+  public Stream<GeneratedEvent> naturalLive(Duration span) {
+    Instant end = settings.start().plus(span);
+    Timeline timeline = new Timeline(settings.start(), end, HISTORY_STEP, 0xDA7_0000L, false);
+    return timeline.stream(end.minusNanos(1));
+  }
+
+  /**
+   * Service accounts of the benign population, signing in on schedules.
+   *
+   * @return their subject ids (the nightly ETL account included)
+   */
+  public List<String> serviceAccounts() {
+    List<String> out = new ArrayList<>();
+    out.add(World.BATCH_ACCOUNT);
+    world.serviceAccounts.forEach(sa -> out.add(sa.id()));
+    return List.copyOf(out);
   }
 
   /**

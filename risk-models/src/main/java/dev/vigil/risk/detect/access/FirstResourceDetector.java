@@ -151,12 +151,14 @@ public final class FirstResourceDetector
     if (sensitive) {
       addToBurst(state, at, event.getEventId());
       int count = countInWindow(state.burst, at);
-      int threshold =
-          Math.min(
-              2 * bulkMinCount,
-              Math.max(bulkMinCount, (int) Math.ceil(bulkBaselineMultiplier * usualSensitiveHigh)));
+      int wanted =
+          Math.max(bulkMinCount, (int) Math.ceil(bulkBaselineMultiplier * usualSensitiveHigh));
+      int threshold = Math.min(2 * bulkMinCount, wanted);
+      // A subject that meets more new sensitive resources on a usual day than the window can hold
+      // (a batch job sweeping partitions) cannot be told from bulk collection by this count.
+      boolean routine = wanted > 2 * bulkMinCount;
       inBulk = state.bulkFiredAt != Long.MIN_VALUE && at - state.bulkFiredAt < bulkWindowMillis;
-      if (count >= threshold && !inBulk) {
+      if (count >= threshold && !inBulk && !routine) {
         state.bulkFiredAt = at;
         findings.add(bulk(event, state, count, usualSensitive));
         inBulk = true;

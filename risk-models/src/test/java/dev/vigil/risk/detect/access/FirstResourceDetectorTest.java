@@ -110,6 +110,34 @@ class FirstResourceDetectorTest {
   }
 
   @Test
+  void shouldNotCallANightlyBatchSweepOfNewPartitionsBulkCollection() {
+    // Given a batch account that reads 120 partitions it never read before every night
+    for (int day = 0; day < 15; day++) {
+      Instant night = MONDAY.plus(Duration.ofDays(day)).plus(Duration.ofHours(2));
+      for (int i = 0; i < 120; i++) {
+        alice.feed(
+            access(night.plusSeconds(3L * i), "https://dwh.corp.example/d" + day + "/part-" + i)
+                .setSensitivity(Sensitivity.CONFIDENTIAL));
+      }
+    }
+
+    // When it sweeps the next night's partitions
+    Instant night = MONDAY.plus(Duration.ofDays(15)).plus(Duration.ofHours(2));
+    List<RiskFinding> findings = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      findings.addAll(
+          alice.feed(
+              access(night.plusSeconds(3L * i), "https://dwh.corp.example/d15/part-" + i)
+                  .setSensitivity(Sensitivity.CONFIDENTIAL)));
+    }
+
+    // Then its usual day holds more new sensitive resources than a burst window: no bulk finding
+    assertThat(findings)
+        .extracting(RiskFinding::getDetectorId)
+        .doesNotContain(FirstResourceDetector.BULK_ID);
+  }
+
+  @Test
   void shouldReadTheHostOfUrlsUncPathsAndHostPaths() {
     assertThat(FirstResourceDetector.host("https://Vault.corp.example:8200/ui?x=1"))
         .isEqualTo("vault.corp.example:8200");
