@@ -35,9 +35,13 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * {@code users} humans in 25 real cities (home ISP, synthetic IP prefix, time zone, working hours
  * 7-19 local), each with a laptop and, for about 45 %, a phone; roles engineer, sales, finance, hr,
- * admin with their usual resources; one nightly ETL service account; {@code workloads} SPIFFE
- * workloads in a frontends → APIs → databases (and batch → databases) graph whose edges are the
- * allowed service edges, each with typical byte volumes.
+ * admin with their usual resources (admins also open restricted consoles they rarely use); working
+ * styles from their own random: about 20 % on the corporate VPN (egress alternating between the
+ * regional gateway and home), 5 % frequent travellers (plausible flights, hotel networks, in-flight
+ * Wi-Fi), iPhone owners on iCloud Private Relay, 15 % sparse SSO users (see {@link
+ * Persona#profile()}); the nightly ETL and four scheduled service accounts; {@code workloads}
+ * SPIFFE workloads in a frontends → APIs → databases (and batch → databases) graph whose edges are
+ * the allowed service edges, each with typical byte volumes.
  *
  * <h2>Time model</h2>
  *
