@@ -11,6 +11,7 @@ import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.risk.signal.DetectorGroup;
 import dev.vigil.risk.signal.SignalFamilies;
+import dev.vigil.schema.NetworkRange;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.ServiceEdge;
 import dev.vigil.schema.ThreatIndicator;
@@ -81,6 +82,8 @@ public final class Workload {
         reference.putIndicator(e.key(), indicator);
       } else if (e.value() instanceof ServiceEdge edge) {
         reference.putEdge(e.key(), edge);
+      } else if (e.value() instanceof NetworkRange range) {
+        reference.putNetwork(e.key(), range);
       }
     }
     events =

@@ -35,6 +35,7 @@ public final class GeneratedEventSender {
     }
     byStream.put(GeneratedEvent.THREAT_INTEL, topics.threatIntel());
     byStream.put(GeneratedEvent.SERVICE_EDGE, topics.serviceEdges());
+    byStream.put(GeneratedEvent.NETWORK, topics.networks());
     return byStream;
   }
 

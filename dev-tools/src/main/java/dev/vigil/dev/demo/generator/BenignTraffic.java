@@ -84,8 +84,22 @@ final class BenignTraffic {
         }
       }
     }
-    if (from.atZone(java.time.ZoneOffset.UTC).getHour() == 2) {
+    for (User u : world.users) {
+      for (World.Trip trip : u.trips) {
+        if (trip.inflightWifi()) {
+          inflight(u, trip.outDepart(), trip.outArrive(), from);
+          inflight(u, trip.backDepart(), trip.backArrive(), from);
+        }
+      }
+    }
+    int utcHour = from.atZone(java.time.ZoneOffset.UTC).getHour();
+    if (utcHour == 2) {
       batchBurst(from.plusSeconds(rnd.nextInt(60)));
+    }
+    for (World.ServiceAccount sa : world.serviceAccounts) {
+      if (sa.everyHours() == 1 || utcHour == sa.utcHour()) {
+        serviceRun(sa, from.plusSeconds(rnd.nextInt(sa.everyHours() == 1 ? 3000 : 300)));
+      }
     }
     for (Edge e : world.edges) {
       int n = Records.poisson(e.source().tier().equals("batch") ? 1.0 : 4.0, rnd);
@@ -120,7 +134,8 @@ final class BenignTraffic {
     boolean inHours = h >= u.workStartHour && h < u.workEndHour;
     if (weekday) {
       if (inHours) {
-        return 0.22;
+        // Long SSO sessions: a sparse user signs in a few times a week, not twice a day.
+        return u.profile.equals(World.SPARSE) ? 0.05 : 0.22;
       }
       return (h >= 6 && h < 22) ? 0.02 : 0.002;
     }
@@ -212,21 +227,69 @@ final class BenignTraffic {
    * the user has no usable device at {@code t}.
    */
   Session signIn(User u, Instant t, double mistypeChance) {
+    return signIn(u, t, mistypeChance, null);
+  }
+
+  /** A sign-in over in-flight Wi-Fi half-way through a flight, if that falls in this hour. */
+  private void inflight(User u, Instant depart, Instant arrive, Instant hour) {
+    Instant mid = depart.plus(Duration.between(depart, arrive).dividedBy(2));
+    if (!mid.isBefore(hour) && mid.isBefore(hour.plus(Duration.ofHours(1)))) {
+      signIn(u, mid, 0, Egress.INFLIGHT_WIFI);
+    }
+  }
+
+  /** Where a sign-in egresses: an address, its network and the place it geolocates to. */
+  private record Via(String ip, Isp isp, Catalog.City city) {}
+
+  private Via via(User u, Device d, Instant t, Egress.Range forced) {
+    Catalog.City here = u.cityAt(t);
+    if (forced == Egress.HOME) {
+      return new Via(u.ipAt(t), u.ispAt(t), here);
+    }
+    if (forced != null) {
+      Catalog.City city = forced.city() == null ? Egress.relayCity(here, rnd) : forced.city();
+      return new Via(forced.ip(rnd), forced.isp(), city);
+    }
+    if (d == u.laptop) {
+      if (u.vpnShare > 0 && rnd.nextDouble() < u.vpnShare) {
+        return new Via(u.gateway.ip(rnd), u.gateway.isp(), u.gateway.city());
+      }
+      if (u.profile.equals(World.RELAY) && d.browser.equals("Safari")) {
+        return relay(here);
+      }
+      return new Via(u.ipAt(t), u.ispAt(t), here);
+    }
+    if (u.profile.equals(World.RELAY) && rnd.nextInt(10) != 0) {
+      return relay(here);
+    }
+    List<Isp> isps = here.isps();
+    Isp isp = isps.get(isps.size() - 1);
+    return new Via(World.ip(isp, rnd), isp, here);
+  }
+
+  private Via relay(Catalog.City here) {
+    Egress.Range range = World.pick(Egress.PRIVATE_RELAY, rnd);
+    return new Via(range.ip(rnd), range.isp(), Egress.relayCity(here, rnd));
+  }
+
+  /**
+   * A sign-in on the laptop through a given egress ({@link Egress#HOME} for the user's own
+   * network), or {@code null} without a usable laptop.
+   */
+  Session signIn(User u, Instant t, double mistypeChance, Egress.Range forced) {
     List<Device> devices = u.devicesAt(t);
     if (devices.isEmpty()) {
       return null;
     }
-    Device d = devices.size() > 1 && rnd.nextInt(4) == 0 ? devices.get(1) : devices.get(0);
-    String ip;
-    Isp isp;
-    if (d == u.laptop) {
-      ip = u.ipAt(t);
-      isp = u.ispAt(t);
-    } else {
-      List<Isp> isps = u.cityAt(t).isps();
-      isp = isps.get(isps.size() - 1);
-      ip = World.ip(isp, rnd);
+    if (forced != null && !devices.contains(u.laptop)) {
+      return null;
     }
+    Device d =
+        forced != null
+            ? u.laptop
+            : devices.size() > 1 && rnd.nextInt(4) == 0 ? devices.get(1) : devices.get(0);
+    Via via = via(u, d, t, forced);
+    String ip = via.ip();
     Attempt a =
         new Attempt(
             u.id,
@@ -234,7 +297,7 @@ final class BenignTraffic {
             World.pick(u.apps, rnd),
             d.id,
             ip,
-            Records.geo(u.cityAt(t), isp),
+            Records.geo(via.city(), via.isp()),
             Records.userAgent(d));
     Instant at = t;
     if (rnd.nextDouble() < mistypeChance) {
@@ -277,7 +340,11 @@ final class BenignTraffic {
 
   void access(Session s, Instant t) {
     User u = s.user();
-    Catalog.Resource r = World.pick(u.usualResources, rnd);
+    // Now and then an admin opens a restricted console they rarely use.
+    Catalog.Resource r =
+        u.role.equals("admin") && rnd.nextInt(40) == 0
+            ? World.pick(World.ADMIN_CONSOLES, rnd)
+            : World.pick(u.usualResources, rnd);
     String action = rnd.nextInt(5) == 0 ? "write" : "read";
     Long records = r.dataset() ? (long) (10 + rnd.nextInt(2000)) : null;
     long bytes = Math.max(512, Math.round(30_000 * Math.exp(0.8 * Records.gaussian(rnd))));
@@ -406,6 +473,58 @@ final class BenignTraffic {
                 : "A role change was recorded in the HR system.";
     sink.emit(
         EXTERNAL, u.id, Records.external(rnd, t, source, type, u.id, severity, summary), t, null);
+  }
+
+  /** A scheduled run of a service account: a certificate sign-in and a few reads. */
+  private void serviceRun(World.ServiceAccount sa, Instant t) {
+    String sessionId = Records.uuid(rnd);
+    String ip = World.pick(sa.ips(), rnd);
+    Attempt a =
+        new Attempt(
+            sa.id(),
+            SubjectType.SERVICE_ACCOUNT,
+            sa.app(),
+            null,
+            ip,
+            sa.geo() == null ? null : Records.geo(sa.geo(), sa.isp()),
+            null);
+    sink.emit(
+        LOGIN,
+        sa.id(),
+        Records.login(
+            rnd,
+            t,
+            a,
+            AuthMethod.CERTIFICATE,
+            LoginOutcome.SUCCESS,
+            null,
+            sessionId,
+            t.plus(Duration.ofHours(1))),
+        t,
+        null);
+    int reads = sa.everyHours() == 1 ? 2 + rnd.nextInt(4) : 20 + rnd.nextInt(20);
+    for (int i = 0; i < reads; i++) {
+      Instant at = t.plusMillis(1_000 + rnd.nextInt(600_000));
+      Catalog.Resource r = World.pick(sa.resources(), rnd);
+      sink.emit(
+          ACCESS,
+          sa.id(),
+          Records.access(
+              rnd,
+              at,
+              sa.id(),
+              SubjectType.SERVICE_ACCOUNT,
+              sessionId,
+              null,
+              ip,
+              Target.of(r, "read"),
+              AccessDecision.ALLOWED,
+              null,
+              Math.max(512, Math.round(200_000 * Math.exp(0.6 * Records.gaussian(rnd)))),
+              r.dataset() ? (long) (100 + rnd.nextInt(5000)) : null),
+          at,
+          null);
+    }
   }
 
   /** The nightly ETL: a service-account sign-in and a burst of reads at 02:00 UTC. */

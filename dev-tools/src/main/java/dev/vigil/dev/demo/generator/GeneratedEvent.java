@@ -50,10 +50,24 @@ public record GeneratedEvent(
   /** Stream of {@link ServiceEdge} (reference data). */
   public static final String SERVICE_EDGE = "service-edge";
 
+  /**
+   * Stream of {@link dev.vigil.schema.NetworkRange} (reference data: office, corporate-VPN, relay
+   * and in-flight egress ranges), keyed by CIDR.
+   */
+  public static final String NETWORK = "network";
+
   /** Every stream name. */
   public static final Set<String> STREAMS =
       Set.of(
-          LOGIN, ACCESS, DEVICE_POSTURE, NETWORK_FLOW, EXTERNAL, GRANT, THREAT_INTEL, SERVICE_EDGE);
+          LOGIN,
+          ACCESS,
+          DEVICE_POSTURE,
+          NETWORK_FLOW,
+          EXTERNAL,
+          GRANT,
+          THREAT_INTEL,
+          SERVICE_EDGE,
+          NETWORK);
 
   /** Validates the event. */
   public GeneratedEvent {

@@ -14,6 +14,10 @@ import java.time.ZoneId;
  * @param workEndHour local hour the working day usually ends (exclusive)
  * @param laptopDeviceId the primary device
  * @param phoneDeviceId the phone, or {@code null} if the user has none
+ * @param profile how the person works: {@code office}, {@code vpn} (corporate VPN, egress
+ *     alternates between the gateway and home), {@code traveller} (frequent flights, hotel
+ *     networks, VPN, in-flight Wi-Fi), {@code relay} (iCloud Private Relay), {@code sparse} (long
+ *     SSO sessions, a few sign-ins a week)
  */
 public record Persona(
     String subjectId,
@@ -24,4 +28,5 @@ public record Persona(
     int workStartHour,
     int workEndHour,
     String laptopDeviceId,
-    String phoneDeviceId) {}
+    String phoneDeviceId,
+    String profile) {}

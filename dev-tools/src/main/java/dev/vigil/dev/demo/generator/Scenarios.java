@@ -124,6 +124,14 @@ final class Scenarios {
   }
 
   private User victim(Predicate<User> filter) {
+    // Scripted stories need a predictable person: an office worker first (no VPN, trips or relay
+    // of their own that would blur the story), anyone matching the filter next.
+    for (User u : shuffled) {
+      if (!used.contains(u.id) && u.profile.equals(World.OFFICE) && filter.test(u)) {
+        used.add(u.id);
+        return u;
+      }
+    }
     for (User u : shuffled) {
       if (!used.contains(u.id) && filter.test(u)) {
         used.add(u.id);
@@ -313,6 +321,98 @@ final class Scenarios {
   }
 
   // ---------------------------------------------------------------- attacks
+
+  /** Attacks planned only for population measurements (a day-long live phase). */
+  static final String VPN_USER_TAKEOVER = "ato.consumer-vpn-vs-corporate-vpn-user";
+
+  static final String RELAY_USER_TAKEOVER = "ato.consumer-vpn-vs-relay-user";
+
+  /**
+   * Two more account takeovers, on people whose own traffic egresses through excused ranges: a
+   * corporate-VPN user and an iCloud Private Relay user, each signing in from home, then through
+   * their VPN or relay, then the attacker from a consumer VPN on the far side of the world. The
+   * excused egress must not hide the attacker.
+   */
+  void planPopulationAttacks() {
+    excusedEgressTakeover(
+        attackAt(10), VPN_USER_TAKEOVER, World.VPN, "the corporate VPN", u -> u.gateway);
+    excusedEgressTakeover(
+        attackAt(11),
+        RELAY_USER_TAKEOVER,
+        World.RELAY,
+        "iCloud Private Relay",
+        u -> Egress.PRIVATE_RELAY.get(0));
+    scripted.sort(Comparator.comparing(GeneratedEvent::timestamp));
+  }
+
+  private void excusedEgressTakeover(
+      Instant at,
+      String scenario,
+      String profile,
+      String egressName,
+      java.util.function.Function<User, Egress.Range> egress) {
+    User victim = null;
+    for (User u : shuffled) {
+      if (!used.contains(u.id) && u.profile.equals(profile)) {
+        victim = u;
+        break;
+      }
+    }
+    if (victim == null) {
+      victim = victim(u -> true);
+    }
+    used.add(victim.id);
+    setup.signIn(victim, at.minus(Duration.ofMinutes(50)), 0, Egress.HOME);
+    setup.signIn(victim, at.minus(Duration.ofMinutes(8)), 0, egress.apply(victim));
+    User v = victim;
+    City far =
+        Catalog.CITIES.stream()
+            .max(Comparator.comparingDouble(c -> Catalog.distanceKm(v.home, c)))
+            .orElseThrow();
+    Device device = attackerDevice("windows", "Chrome");
+    String ip = "198.51.100." + (10 + rnd.nextInt(200));
+    Attempt a =
+        new Attempt(
+            victim.id,
+            SubjectType.HUMAN,
+            "m365",
+            device.id,
+            ip,
+            Records.geo(far, ANONYMIZER_ASN, ANONYMIZER_ORG),
+            Records.userAgent(device));
+    String sessionId = Records.uuid(rnd);
+    emit(
+        LOGIN,
+        victim.id,
+        Records.login(
+            rnd,
+            at,
+            a,
+            AuthMethod.PASSWORD,
+            LoginOutcome.SUCCESS,
+            null,
+            sessionId,
+            at.plus(BenignTraffic.SESSION_LENGTH)),
+        at,
+        scenario);
+    accesses(scenario, victim, sessionId, device.id, ip, at.plusSeconds(2), 5, 1500);
+    label(
+        attacks,
+        scenario,
+        "Account takeover of a user on "
+            + egressName
+            + ": sign-in from "
+            + far.name()
+            + " through a consumer VPN, 50 minutes after a sign-in from "
+            + victim.home.name()
+            + " and 8 minutes after one through "
+            + egressName
+            + ".",
+        Set.of(victim.id),
+        at,
+        "login.impossible-travel",
+        "REVOKE_SESSIONS");
+  }
 
   private void planAttacks() {
     impossibleTravel(attackAt(0));

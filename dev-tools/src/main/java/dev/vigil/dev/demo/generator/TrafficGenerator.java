@@ -3,6 +3,8 @@ package dev.vigil.dev.demo.generator;
 import dev.vigil.dev.demo.generator.World.Edge;
 import dev.vigil.dev.demo.generator.World.User;
 import dev.vigil.schema.IndicatorType;
+import dev.vigil.schema.NetworkKind;
+import dev.vigil.schema.NetworkRange;
 import dev.vigil.schema.ServiceEdge;
 import dev.vigil.schema.ThreatCategory;
 import dev.vigil.schema.ThreatIndicator;
@@ -33,9 +35,13 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * {@code users} humans in 25 real cities (home ISP, synthetic IP prefix, time zone, working hours
  * 7-19 local), each with a laptop and, for about 45 %, a phone; roles engineer, sales, finance, hr,
- * admin with their usual resources; one nightly ETL service account; {@code workloads} SPIFFE
- * workloads in a frontends → APIs → databases (and batch → databases) graph whose edges are the
- * allowed service edges, each with typical byte volumes.
+ * admin with their usual resources (admins also open restricted consoles they rarely use); working
+ * styles from their own random: about 20 % on the corporate VPN (egress alternating between the
+ * regional gateway and home), 5 % frequent travellers (plausible flights, hotel networks, in-flight
+ * Wi-Fi), iPhone owners on iCloud Private Relay, 15 % sparse SSO users (see {@link
+ * Persona#profile()}); the nightly ETL and four scheduled service accounts; {@code workloads}
+ * SPIFFE workloads in a frontends → APIs → databases (and batch → databases) graph whose edges are
+ * the allowed service edges, each with typical byte volumes.
  *
  * <h2>Time model</h2>
  *
@@ -84,9 +90,29 @@ public final class TrafficGenerator {
    * @param settings generator settings
    */
   public TrafficGenerator(GeneratorSettings settings) {
+    this(settings, false);
+  }
+
+  private TrafficGenerator(GeneratorSettings settings, boolean populationLibrary) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.world = new World(settings);
     this.scenarios = new Scenarios(world, settings);
+    if (populationLibrary) {
+      scenarios.planPopulationAttacks();
+    }
+  }
+
+  /**
+   * A generator for population measurements: the same world and traffic, and an attack library of
+   * twelve kinds (the demo's ten plus account takeovers of a corporate-VPN user and of an iCloud
+   * Private Relay user from a consumer VPN), meant to be spread over a day-long {@link
+   * #naturalLive(Duration) live phase} with an attack spacing of hours.
+   *
+   * @param settings generator settings
+   * @return the generator
+   */
+  public static TrafficGenerator forPopulation(GeneratorSettings settings) {
+    return new TrafficGenerator(settings, true);
   }
 
   /**
@@ -211,6 +237,26 @@ public final class TrafficGenerator {
               "Residential proxy seen in credential stuffing",
               validUntil));
     }
+    // The organisation's known egress ranges, on the networks reference topic as an operator
+    // publishes them (key: the CIDR): corporate VPN gateways, iCloud Private Relay, in-flight
+    // Wi-Fi, and the consumer VPN the attackers use (named, but never excused).
+    for (Egress.Range range : Egress.all()) {
+      out.add(
+          new GeneratedEvent(
+              GeneratedEvent.NETWORK,
+              range.cidr(),
+              network(range.cidr(), range.kind(), range.name(), at),
+              at,
+              null));
+    }
+    out.add(
+        new GeneratedEvent(
+            GeneratedEvent.NETWORK,
+            Scenarios.ANONYMIZER_CIDR,
+            network(
+                Scenarios.ANONYMIZER_CIDR, NetworkKind.CONSUMER_VPN, Scenarios.ANONYMIZER_ORG, at),
+            at,
+            null));
     Map<String, ServiceEdge> edges = new LinkedHashMap<>();
     for (Edge e : world.edges) {
       String key = e.source().id() + "|" + e.destination().id();
@@ -232,6 +278,16 @@ public final class TrafficGenerator {
         (key, edge) ->
             out.add(new GeneratedEvent(GeneratedEvent.SERVICE_EDGE, key, edge, at, null)));
     return out;
+  }
+
+  private static NetworkRange network(String cidr, NetworkKind kind, String name, Instant at) {
+    return NetworkRange.newBuilder()
+        .setCidr(cidr)
+        .setKind(kind)
+        .setName(name)
+        .setSource("vigil-demo-generator")
+        .setUpdatedAt(at)
+        .build();
   }
 
   private static ThreatIndicator indicator(
@@ -283,6 +339,34 @@ public final class TrafficGenerator {
     Instant from = settings.start().minus(span);
     Timeline timeline = new Timeline(from, settings.start(), HISTORY_STEP, 0x415_7000L, false);
     return timeline.stream(settings.start().minusNanos(1));
+  }
+
+  /**
+   * A live period at natural rates: events in {@code [start, start + span)}, generated one
+   * simulated hour at a time like the history (people at their own pace, service accounts on
+   * schedule, trips and VPN use), plus the scripted attacks, in timestamp order. For measurements
+   * over whole days, where {@link #events(Duration)} would apply the demo's constant rate. Every
+   * call returns the same sequence.
+   *
+   * @param span how much simulated time to cover, e.g. one day
+   * @return the events
+   */
+  public Stream<GeneratedEvent> naturalLive(Duration span) {
+    Instant end = settings.start().plus(span);
+    Timeline timeline = new Timeline(settings.start(), end, HISTORY_STEP, 0xDA7_0000L, false);
+    return timeline.stream(end.minusNanos(1));
+  }
+
+  /**
+   * Service accounts of the benign population, signing in on schedules.
+   *
+   * @return their subject ids (the nightly ETL account included)
+   */
+  public List<String> serviceAccounts() {
+    List<String> out = new ArrayList<>();
+    out.add(World.BATCH_ACCOUNT);
+    world.serviceAccounts.forEach(sa -> out.add(sa.id()));
+    return List.copyOf(out);
   }
 
   /**

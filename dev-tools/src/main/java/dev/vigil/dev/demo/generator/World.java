@@ -3,6 +3,8 @@ package dev.vigil.dev.demo.generator;
 import dev.vigil.dev.demo.generator.Catalog.City;
 import dev.vigil.dev.demo.generator.Catalog.Isp;
 import dev.vigil.dev.demo.generator.Catalog.Resource;
+import dev.vigil.schema.Sensitivity;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -108,6 +110,37 @@ final class World {
     }
   }
 
+  /** Benign working styles (see {@link Persona#profile()}). */
+  static final String OFFICE = "office";
+
+  static final String VPN = "vpn";
+  static final String TRAVELLER = "traveller";
+  static final String RELAY = "relay";
+  static final String SPARSE = "sparse";
+
+  /**
+   * A business trip: flights out and back (no activity while in the air, except an optional sign-in
+   * over in-flight Wi-Fi half-way through each flight) and days at the destination.
+   */
+  record Trip(
+      City destination,
+      Isp isp,
+      String ip,
+      Instant outDepart,
+      Instant outArrive,
+      Instant backDepart,
+      Instant backArrive,
+      boolean inflightWifi) {
+    boolean flyingAt(Instant t) {
+      return !t.isBefore(outDepart) && t.isBefore(outArrive)
+          || !t.isBefore(backDepart) && t.isBefore(backArrive);
+    }
+
+    boolean thereAt(Instant t) {
+      return !t.isBefore(outArrive) && t.isBefore(backDepart);
+    }
+  }
+
   /** A human user. */
   static final class User {
     final String id;
@@ -119,8 +152,12 @@ final class World {
     final int workEndHour;
     final Device laptop;
     Device phone;
-    final List<Resource> usualResources;
+    List<Resource> usualResources;
     final List<String> apps;
+    String profile = OFFICE;
+    Egress.Range gateway;
+    double vpnShare;
+    final List<Trip> trips = new ArrayList<>();
     // A trip: no activity in [departAt, arriveAt), then activity from the destination.
     Instant departAt = Instant.MAX;
     Instant arriveAt = Instant.MAX;
@@ -152,23 +189,49 @@ final class World {
     }
 
     boolean availableAt(Instant t) {
-      return t.isBefore(departAt) || !t.isBefore(arriveAt);
+      return (t.isBefore(departAt) || !t.isBefore(arriveAt)) && flightAt(t) == null;
     }
 
     boolean abroadAt(Instant t) {
       return destination != null && !t.isBefore(arriveAt);
     }
 
+    /** The trip whose flight is in the air at {@code t}, if any. */
+    Trip flightAt(Instant t) {
+      for (Trip trip : trips) {
+        if (trip.flyingAt(t)) {
+          return trip;
+        }
+      }
+      return null;
+    }
+
+    /** The trip the user is at the destination of at {@code t}, if any. */
+    Trip tripAt(Instant t) {
+      if (abroadAt(t)) {
+        return null;
+      }
+      for (Trip trip : trips) {
+        if (trip.thereAt(t)) {
+          return trip;
+        }
+      }
+      return null;
+    }
+
     City cityAt(Instant t) {
-      return abroadAt(t) ? destination : home;
+      Trip trip = tripAt(t);
+      return abroadAt(t) ? destination : trip != null ? trip.destination() : home;
     }
 
     Isp ispAt(Instant t) {
-      return abroadAt(t) ? destinationIsp : homeIsp;
+      Trip trip = tripAt(t);
+      return abroadAt(t) ? destinationIsp : trip != null ? trip.isp() : homeIsp;
     }
 
     String ipAt(Instant t) {
-      return abroadAt(t) ? destinationIp : homeIp;
+      Trip trip = tripAt(t);
+      return abroadAt(t) ? destinationIp : trip != null ? trip.ip() : homeIp;
     }
 
     ZoneId zone() {
@@ -208,7 +271,8 @@ final class World {
           workStartHour,
           workEndHour,
           laptop.id,
-          phone == null ? null : phone.id);
+          phone == null ? null : phone.id,
+          profile);
     }
   }
 
@@ -226,10 +290,199 @@ final class World {
   final List<Edge> edges = new ArrayList<>();
   final Map<String, Workload> workloadsByIp = new LinkedHashMap<>();
 
+  final List<ServiceAccount> serviceAccounts = new ArrayList<>();
+
   World(GeneratorSettings settings) {
     SplittableRandom rnd = new SplittableRandom(settings.seed() ^ 0x5EED_0001L);
     buildPopulation(settings.users(), rnd);
     buildWorkloads(settings.workloads(), rnd);
+    // Working styles come from their own random, so the people, devices and workloads above are
+    // the same whatever the mix of styles.
+    assignProfiles(settings, new SplittableRandom(settings.seed() ^ 0x9E75_04A5L));
+    buildServiceAccounts();
+  }
+
+  /**
+   * A non-human account signing in with a certificate on a schedule.
+   *
+   * @param id principal name
+   * @param ips addresses it signs in from (a cloud job rotates among many)
+   * @param geo where those addresses geolocate, or {@code null} for internal addresses
+   * @param isp network of those addresses, or {@code null} for internal addresses
+   * @param everyHours sign-in cadence (1 = every hour, 24 = daily)
+   * @param utcHour for daily jobs, the UTC hour they run
+   * @param app relying party
+   * @param resources what each run reads
+   */
+  record ServiceAccount(
+      String id,
+      List<String> ips,
+      City geo,
+      Isp isp,
+      int everyHours,
+      int utcHour,
+      String app,
+      List<Resource> resources) {}
+
+  private void buildServiceAccounts() {
+    Isp aws = new Isp(14618, "Amazon.com, Inc.", 3, 208);
+    City ashburn = Egress.CORPORATE_VPN.get(1).city();
+    SplittableRandom r = new SplittableRandom(0x5E7C_ACC7L);
+    List<String> cloudIps = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      cloudIps.add(ip(aws, r));
+    }
+    serviceAccounts.add(
+        new ServiceAccount(
+            "svc-ci-runner@" + DOMAIN,
+            List.of("10.30.0.21", "10.30.0.22", "10.30.0.23"),
+            null,
+            null,
+            1,
+            -1,
+            "github",
+            List.of(
+                new Resource(
+                    "https://git.corp.example/platform/core", Sensitivity.CONFIDENTIAL, false),
+                new Resource("https://ci.corp.example/pipelines", Sensitivity.INTERNAL, false),
+                new Resource(
+                    "https://artifacts.corp.example/releases", Sensitivity.INTERNAL, false))));
+    serviceAccounts.add(
+        new ServiceAccount(
+            "svc-scim-sync@" + DOMAIN,
+            List.copyOf(cloudIps),
+            ashburn,
+            aws,
+            1,
+            -1,
+            "okta-admin",
+            List.of(
+                new Resource("https://hris.corp.example/employees", Sensitivity.CONFIDENTIAL, true),
+                new Resource(
+                    "https://iam.corp.example/scim/v2/Users", Sensitivity.RESTRICTED, true))));
+    serviceAccounts.add(
+        new ServiceAccount(
+            "svc-monitoring@" + DOMAIN,
+            List.of("10.30.0.40"),
+            null,
+            null,
+            1,
+            -1,
+            "grafana",
+            List.of(
+                new Resource("https://status.corp.example/health", Sensitivity.INTERNAL, false),
+                new Resource("https://logs.corp.example/app", Sensitivity.CONFIDENTIAL, true))));
+    serviceAccounts.add(
+        new ServiceAccount(
+            "svc-backup@" + DOMAIN,
+            List.of("10.30.0.50"),
+            null,
+            null,
+            24,
+            1,
+            "backup",
+            List.of(
+                new Resource("https://vault.corp.example/snapshot", Sensitivity.RESTRICTED, true),
+                new Resource("https://erp.corp.example/ledger", Sensitivity.CONFIDENTIAL, true),
+                new Resource(
+                    "https://hris.corp.example/employees", Sensitivity.CONFIDENTIAL, true))));
+  }
+
+  /** Restricted consoles admins open now and then beyond their usual ones. */
+  static final List<Resource> ADMIN_CONSOLES =
+      List.of(
+          new Resource("https://iam.corp.example/console", Sensitivity.RESTRICTED, false),
+          new Resource("https://iam.corp.example/audit", Sensitivity.RESTRICTED, false),
+          new Resource("https://k8s.corp.example/prod", Sensitivity.RESTRICTED, false),
+          new Resource("https://k8s.corp.example/prod/namespaces", Sensitivity.RESTRICTED, false),
+          new Resource("https://vault.corp.example/ui", Sensitivity.RESTRICTED, false),
+          new Resource("https://vault.corp.example/ui/secrets", Sensitivity.RESTRICTED, false),
+          new Resource("https://dns.corp.example/zones", Sensitivity.RESTRICTED, false),
+          new Resource("https://firewall.corp.example/rules", Sensitivity.RESTRICTED, false),
+          new Resource("https://okta.corp.example/admin", Sensitivity.RESTRICTED, false),
+          new Resource("https://aws.corp.example/org", Sensitivity.RESTRICTED, false));
+
+  /**
+   * Working styles: about 20 % on the corporate VPN, 5 % frequent travellers (who use the VPN
+   * abroad too), 10 % of iPhone owners on iCloud Private Relay, 15 % sparse SSO users; the rest
+   * office. Admins also get two more restricted consoles they use regularly.
+   */
+  private void assignProfiles(GeneratorSettings settings, SplittableRandom r) {
+    Instant from = settings.start().minus(Duration.ofDays(28));
+    Instant to = settings.start().plus(Duration.ofDays(3));
+    for (User u : users) {
+      u.gateway = Egress.nearestGateway(u.home);
+      int roll = r.nextInt(100);
+      if (roll < 20) {
+        u.profile = VPN;
+        u.vpnShare = 0.3 + 0.4 * r.nextDouble();
+      } else if (roll < 25) {
+        u.profile = TRAVELLER;
+        u.vpnShare = 0.4;
+        planTrips(u, from, to, r);
+      } else if (roll < 40) {
+        u.profile = SPARSE;
+      } else if (roll < 60 && u.phone != null && u.phone.platform.equals("ios")) {
+        u.profile = RELAY;
+      }
+      if (u.role.equals("admin")) {
+        List<Resource> usual = new ArrayList<>(u.usualResources);
+        List<Resource> consoles = new ArrayList<>(ADMIN_CONSOLES);
+        consoles.removeAll(usual);
+        for (int k = 0; k < 2 && !consoles.isEmpty(); k++) {
+          usual.add(consoles.remove(r.nextInt(consoles.size())));
+        }
+        u.usualResources = List.copyOf(usual);
+      }
+    }
+  }
+
+  private static void planTrips(User u, Instant from, Instant to, SplittableRandom r) {
+    List<City> abroad =
+        Catalog.CITIES.stream().filter(c -> !c.country().equals(u.home.country())).toList();
+    List<City> favourites = new ArrayList<>();
+    while (favourites.size() < 3) {
+      City c = pick(abroad, r);
+      if (!favourites.contains(c)) {
+        favourites.add(c);
+      }
+    }
+    Instant cursor = from.plus(Duration.ofHours(r.nextInt(24 * 6)));
+    while (cursor.isBefore(to)) {
+      City dest = r.nextInt(10) < 8 ? pick(favourites, r) : pick(abroad, r);
+      Isp hotel = pick(dest.isps(), r);
+      Duration flight = flightTime(u.home, dest);
+      Instant outDepart =
+          cursor.atZone(u.zone()).withHour(7 + r.nextInt(4)).withMinute(r.nextInt(60)).toInstant();
+      Instant outArrive = outDepart.plus(flight);
+      Instant backDepart =
+          outArrive
+              .plus(Duration.ofDays(2 + r.nextInt(3)))
+              .atZone(dest.zone())
+              .withHour(9 + r.nextInt(8))
+              .toInstant();
+      if (!backDepart.isAfter(outArrive.plus(Duration.ofHours(12)))) {
+        backDepart = outArrive.plus(Duration.ofDays(1));
+      }
+      Instant backArrive = backDepart.plus(flight);
+      u.trips.add(
+          new Trip(
+              dest,
+              hotel,
+              ip(hotel, r),
+              outDepart,
+              outArrive,
+              backDepart,
+              backArrive,
+              flight.toHours() >= 3 && r.nextInt(10) < 4));
+      cursor = backArrive.plus(Duration.ofDays(3 + r.nextInt(7)));
+    }
+  }
+
+  /** Door-to-door time: cruise at 800 km/h plus an hour and a half on the ground. */
+  static Duration flightTime(City a, City b) {
+    double hours = Catalog.distanceKm(a, b) / 800.0 + 1.5;
+    return Duration.ofMinutes(Math.round(hours * 60));
   }
 
   static String ip(Isp isp, SplittableRandom rnd) {

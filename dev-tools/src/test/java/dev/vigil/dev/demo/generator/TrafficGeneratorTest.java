@@ -7,6 +7,8 @@ import dev.vigil.schema.IndicatorType;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginOutcome;
 import dev.vigil.schema.NetworkFlow;
+import dev.vigil.schema.NetworkKind;
+import dev.vigil.schema.NetworkRange;
 import dev.vigil.schema.SubjectType;
 import dev.vigil.schema.ThreatIndicator;
 import java.time.Duration;
@@ -201,6 +203,105 @@ class TrafficGeneratorTest {
     // Then
     assertThat(logins).hasSizeGreaterThan(2_000);
     assertThat((double) inHours / logins.size()).isGreaterThan(0.85);
+  }
+
+  @Test
+  void shouldMixWorkingStylesAndPublishTheirEgressRangesOnTheNetworksTopic() {
+    // Given the population's working styles
+    Map<String, Long> styles =
+        generator.population().stream()
+            .collect(Collectors.groupingBy(Persona::profile, Collectors.counting()));
+
+    // When the reference data is read
+    List<NetworkRange> ranges =
+        generator.referenceData().stream()
+            .filter(e -> e.stream().equals(GeneratedEvent.NETWORK))
+            .map(e -> (NetworkRange) e.value())
+            .toList();
+
+    // Then every style is present, and the VPN, relay and in-flight ranges are published, keyed
+    // by CIDR, with the attackers' consumer VPN named but of a kind that is never excused
+    assertThat(styles.keySet()).contains("office", "vpn", "traveller", "relay", "sparse");
+    assertThat(ranges)
+        .extracting(NetworkRange::getKind)
+        .contains(
+            NetworkKind.CORPORATE_VPN,
+            NetworkKind.RELAY,
+            NetworkKind.INFLIGHT_WIFI,
+            NetworkKind.CONSUMER_VPN);
+    assertThat(generator.serviceAccounts()).hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void shouldAlternateCorporateVpnUsersBetweenTheGatewayAndHome() {
+    // Given the corporate-VPN users
+    Set<String> vpnUsers =
+        generator.population().stream()
+            .filter(p -> p.profile().equals("vpn"))
+            .map(Persona::subjectId)
+            .collect(Collectors.toSet());
+
+    // When their laptop sign-ins of the week are split by egress
+    List<LoginEvent> logins =
+        history.stream()
+            .filter(e -> e.value() instanceof LoginEvent l && vpnUsers.contains(l.getSubjectId()))
+            .map(e -> (LoginEvent) e.value())
+            .filter(l -> l.getOutcome() == LoginOutcome.SUCCESS)
+            .toList();
+    long viaVpn = logins.stream().filter(l -> l.getIp().startsWith("145.40.")).count();
+
+    // Then both kinds are common
+    assertThat(logins).isNotEmpty();
+    assertThat((double) viaVpn / logins.size()).isBetween(0.15, 0.7);
+  }
+
+  @Test
+  void shouldFlyTravellersNoFasterThanAnAirliner() {
+    // Given the travellers' sign-ins outside excused ranges (home, hotel, phone networks)
+    Set<String> travellers =
+        generator.population().stream()
+            .filter(p -> p.profile().equals("traveller"))
+            .map(Persona::subjectId)
+            .collect(Collectors.toSet());
+    Map<String, LoginEvent> last = new java.util.HashMap<>();
+    double fastest = 0;
+    int countries = 0;
+    for (GeneratedEvent e : history) {
+      if (e.isAttack()
+          || !(e.value() instanceof LoginEvent l)
+          || !travellers.contains(l.getSubjectId())
+          || l.getOutcome() != LoginOutcome.SUCCESS
+          || l.getIp().startsWith("145.40.")
+          || l.getIp().startsWith("64.211.")
+          || l.getIp().startsWith("172.224.")
+          || l.getIp().startsWith("104.28.")) {
+        continue;
+      }
+      LoginEvent previous = last.put(l.getSubjectId(), l);
+      if (previous == null) {
+        continue;
+      }
+      double km =
+          Catalog.distanceKm(
+              previous.getGeo().getLatitude(),
+              previous.getGeo().getLongitude(),
+              l.getGeo().getLatitude(),
+              l.getGeo().getLongitude());
+      if (!previous.getGeo().getCountry().equals(l.getGeo().getCountry())) {
+        countries++;
+      }
+      double hours =
+          Math.max(
+              1.0 / 60,
+              Duration.between(previous.getTimestamp(), l.getTimestamp()).toMinutes() / 60.0);
+      if (km > 500) {
+        fastest = Math.max(fastest, km / hours);
+      }
+    }
+
+    // Then they do travel abroad, always at a plausible speed
+    assertThat(countries).isPositive();
+    assertThat(fastest).isBetween(1.0, 1000.0);
   }
 
   @Test

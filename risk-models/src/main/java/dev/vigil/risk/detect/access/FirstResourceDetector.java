@@ -44,6 +44,7 @@ public final class FirstResourceDetector
 
   private static final int BURST_EVENT_IDS = 8;
   private static final double DAILY_ALPHA = 0.1;
+  private static final String HOST = "host ";
 
   private final int capacity;
   private final long learningMillis;
@@ -56,6 +57,7 @@ public final class FirstResourceDetector
   private final Duration bulkHalfLife;
   private final boolean slowEnabled;
   private final SlowCollection slow;
+  private final double familiarHostFactor;
 
   /**
    * Reads {@code capacity} (128 resources), {@code learning-period} (7d), {@code
@@ -63,7 +65,9 @@ public final class FirstResourceDetector
    * finding too), {@code bulk-window} (10m), {@code bulk-min-count} (20), {@code
    * bulk-baseline-multiplier} (3: the bulk threshold is at least this times the usual daily upper
    * rate of new sensitive resources), {@code half-life} (12h), {@code bulk-half-life} (24h), {@code
-   * slow-enabled} (true) and the {@code slow-*} parameters of {@link SlowCollection}.
+   * slow-enabled} (true), the {@code slow-*} parameters of {@link SlowCollection} and {@code
+   * familiar-application-factor} (0.5: score multiplier when the subject already uses other
+   * resources on the same host).
    */
   public FirstResourceDetector(DetectorSettings settings) {
     this.capacity = settings.getInt(ID + ".capacity", 128);
@@ -77,6 +81,7 @@ public final class FirstResourceDetector
     this.bulkBaselineMultiplier = settings.getDouble(ID + ".bulk-baseline-multiplier", 3);
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
     this.bulkHalfLife = settings.getDuration(ID + ".bulk-half-life", Duration.ofHours(24));
+    this.familiarHostFactor = settings.getDouble(ID + ".familiar-application-factor", 0.5);
     this.slowEnabled = settings.getBoolean(ID + ".slow-enabled", true);
     this.slow = new SlowCollection(settings);
   }
@@ -140,9 +145,16 @@ public final class FirstResourceDetector
     if (slowEnabled) {
       slow.roll(state.slow, at, state.firstAt, learned);
     }
+    int minute = RecencySet.minute(at);
     boolean isNew =
-        state.resources.touch(
-            RecencySet.fingerprint(event.getResource()), RecencySet.minute(at), capacity);
+        state.resources.touch(RecencySet.fingerprint(event.getResource()), minute, capacity);
+    // The application (host) is remembered beside its resources: a new page or console of an
+    // application the subject already works in (an admin opening another console of the IAM or
+    // cluster UI) is weaker evidence than a first step into an application never used.
+    String host = host(event.getResource());
+    boolean familiarHost =
+        host != null
+            && !state.resources.touch(RecencySet.fingerprint(HOST + host), minute, capacity);
     if (!isNew) {
       return List.of();
     }
@@ -168,12 +180,14 @@ public final class FirstResourceDetector
     if (sensitive) {
       addToBurst(state, at, event.getEventId());
       int count = countInWindow(state.burst, at);
-      int threshold =
-          Math.min(
-              2 * bulkMinCount,
-              Math.max(bulkMinCount, (int) Math.ceil(bulkBaselineMultiplier * usualSensitiveHigh)));
+      int wanted =
+          Math.max(bulkMinCount, (int) Math.ceil(bulkBaselineMultiplier * usualSensitiveHigh));
+      int threshold = Math.min(2 * bulkMinCount, wanted);
+      // A subject that meets more new sensitive resources on a usual day than the window can hold
+      // (a batch job sweeping partitions) cannot be told from bulk collection by this count.
+      boolean routine = wanted > 2 * bulkMinCount;
       inBulk = state.bulkFiredAt != Long.MIN_VALUE && at - state.bulkFiredAt < bulkWindowMillis;
-      if (count >= threshold && !inBulk) {
+      if (count >= threshold && !inBulk && !routine) {
         state.bulkFiredAt = at;
         findings.add(bulk(event, state, count, usualSensitive));
         inBulk = true;
@@ -181,7 +195,7 @@ public final class FirstResourceDetector
     }
     if (!inBulk
         && (sensitive || includeInternal && event.getSensitivity() == Sensitivity.INTERNAL)) {
-      findings.add(first(event, usual));
+      findings.add(first(event, usual, familiarHost ? host : null));
     }
     slowCollection.ifPresent(findings::add);
     return findings;
@@ -238,9 +252,12 @@ public final class FirstResourceDetector
     return n;
   }
 
-  private RiskFinding first(AccessEvent event, String usual) {
+  private RiskFinding first(AccessEvent event, String usual, String familiarHost) {
     Sensitivity s = event.getSensitivity();
     double score = s == Sensitivity.RESTRICTED ? 50 : s == Sensitivity.CONFIDENTIAL ? 35 : 12;
+    if (familiarHost != null) {
+      score *= familiarHostFactor;
+    }
     return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
         .score(score)
         .confidence(s == Sensitivity.INTERNAL ? 0.5 : 0.7)
@@ -256,6 +273,7 @@ public final class FirstResourceDetector
         .evidence("sensitivity", s)
         .evidence("action", event.getAction())
         .evidence("usualNewPerDay", usual)
+        .evidence("familiarApplication", familiarHost)
         .sourceEvents(event.getEventId())
         .tactic(s == Sensitivity.INTERNAL ? null : "T1213")
         .build();
@@ -283,6 +301,34 @@ public final class FirstResourceDetector
         .sourceEvents(state.burstEventIds)
         .tactic("T1530")
         .build();
+  }
+
+  /**
+   * The host of a resource: of a URL ({@code https://iam.corp.example/console}), a UNC path ({@code
+   * \\fs01\share}) or a {@code host/path} string; null when there is none.
+   */
+  static String host(String resource) {
+    if (resource == null || resource.isBlank()) {
+      return null;
+    }
+    String r = resource.trim();
+    int scheme = r.indexOf("://");
+    if (scheme >= 0) {
+      r = r.substring(scheme + 3);
+    } else if (r.startsWith("\\\\")) {
+      r = r.substring(2);
+    } else if (r.indexOf('/') < 0 && r.indexOf('\\') < 0) {
+      return null;
+    }
+    int end = r.length();
+    for (char c : new char[] {'/', '\\', '?', '#'}) {
+      int i = r.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    String host = r.substring(0, end).toLowerCase(Locale.ROOT);
+    return host.isEmpty() ? null : host;
   }
 
   private static boolean sensitive(Sensitivity s) {

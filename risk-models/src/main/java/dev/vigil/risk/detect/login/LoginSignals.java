@@ -1,5 +1,6 @@
 package dev.vigil.risk.detect.login;
 
+import dev.vigil.risk.detect.DetectionContext;
 import dev.vigil.schema.Geo;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.LoginOutcome;
@@ -13,6 +14,18 @@ final class LoginSignals {
   private static final int MAX_VALUE_LENGTH = 64;
 
   private LoginSignals() {}
+
+  /**
+   * Whether the sign-in came through a known range whose geolocation says nothing about where the
+   * person is (office or corporate-VPN egress, privacy relays, in-flight Wi-Fi; the networks
+   * reference topic). Its country and network are then neither news nor worth learning. Consumer
+   * VPNs and anonymizers are never excused.
+   */
+  static boolean locationFree(LoginEvent e, DetectionContext context) {
+    return context != null
+        && context.reference() != null
+        && context.reference().locationFreeNetwork(e.getIp()).isPresent();
+  }
 
   static boolean success(LoginEvent e) {
     return e.getOutcome() == LoginOutcome.SUCCESS;

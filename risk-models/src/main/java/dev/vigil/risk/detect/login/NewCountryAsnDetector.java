@@ -82,8 +82,11 @@ public final class NewCountryAsnDetector
     long sec = LoginSignals.seconds(event);
     state.countries.forgetOlderThan(sec, retentionSec);
     state.asns.forgetOlderThan(sec, retentionSec);
-    String country = LoginSignals.country(event);
-    String asn = LoginSignals.asn(event);
+    // Corporate-VPN, office, relay and in-flight egress: their country and network describe the
+    // egress, not the person, so they are neither news nor learned.
+    boolean locationFree = LoginSignals.locationFree(event, context);
+    String country = locationFree ? null : LoginSignals.country(event);
+    String asn = locationFree ? null : LoginSignals.asn(event);
     List<RiskFinding> out = List.of();
     if (state.history.learned(learning, at)) {
       if (country != null && !state.countries.contains(country)) {

@@ -87,8 +87,11 @@ public final class NewDeviceDetector implements Detector<LoginEvent, NewDeviceDe
     state.devices.forgetOlderThan(sec, retentionSec);
     state.countries.forgetOlderThan(sec, retentionSec);
     state.asns.forgetOlderThan(sec, retentionSec);
-    String country = LoginSignals.country(event);
-    String asn = LoginSignals.asn(event);
+    // Through corporate-VPN, office, relay or in-flight egress the country and network say nothing
+    // about the person: a new device there is only a new device.
+    boolean locationFree = LoginSignals.locationFree(event, context);
+    String country = locationFree ? null : LoginSignals.country(event);
+    String asn = locationFree ? null : LoginSignals.asn(event);
     List<RiskFinding> out = List.of();
     if (state.history.learned(learning, at) && !state.devices.contains(device)) {
       boolean newCountry = country != null && !state.countries.contains(country);
@@ -119,8 +122,8 @@ public final class NewDeviceDetector implements Detector<LoginEvent, NewDeviceDe
                   .evidence("observations", state.history.signIns())
                   .evidence("newCountry", newCountry)
                   .evidence("newAsn", newAsn)
-                  .evidence("country", country)
-                  .evidence("asn", asn)
+                  .evidence("country", LoginSignals.country(event))
+                  .evidence("asn", LoginSignals.asn(event))
                   .evidence("ip", event.getIp())
                   .sourceEvents(event.getEventId())
                   .tactic("T1078")

@@ -114,7 +114,10 @@ public final class UnfamiliarPropertiesDetector
       return List.of();
     }
     long sec = LoginSignals.seconds(event);
-    List<Level> network = network(event, state);
+    // Corporate-VPN, office, relay and in-flight egress describe the egress, not the person: only
+    // the client is compared and learned then.
+    List<Level> network =
+        LoginSignals.locationFree(event, context) ? List.of() : network(event, state);
     List<Level> client = client(event, state);
     List<RiskFinding> out = List.of();
     if (state.history.learned(learning, LoginSignals.millis(event))

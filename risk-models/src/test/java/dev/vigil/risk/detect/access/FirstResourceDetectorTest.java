@@ -73,6 +73,82 @@ class FirstResourceDetectorTest {
   }
 
   @Test
+  void shouldHalveTheScoreForAnotherConsoleOfAnApplicationTheAdminAlreadyUses() {
+    // Given an admin who works in the IAM console and the production cluster UI every day
+    for (int day = 0; day < 14; day++) {
+      Instant morning = MONDAY.plus(Duration.ofDays(day)).plus(Duration.ofHours(9));
+      for (int i = 0; i < 6; i++) {
+        String resource =
+            i % 2 == 0 ? "https://iam.corp.example/console" : "https://k8s.corp.example/prod";
+        alice.feed(
+            access(morning.plus(Duration.ofMinutes(20L * i)), resource)
+                .setSensitivity(Sensitivity.RESTRICTED));
+      }
+    }
+
+    // When the admin opens the IAM audit console, then a vault console never used
+    List<RiskFinding> familiar =
+        alice.feed(
+            access(MONDAY.plus(Duration.ofDays(15)), "https://IAM.corp.example/audit?tab=logs")
+                .setSensitivity(Sensitivity.RESTRICTED));
+    List<RiskFinding> unfamiliar =
+        alice.feed(
+            access(
+                    MONDAY.plus(Duration.ofDays(15)).plusSeconds(60),
+                    "https://vault.corp.example/ui")
+                .setSensitivity(Sensitivity.RESTRICTED));
+
+    // Then the console of a familiar application weighs half, the new application in full
+    assertThat(familiar)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isEqualTo(25.0);
+              assertThat(f.getEvidence()).containsEntry("familiarApplication", "iam.corp.example");
+            });
+    assertThat(unfamiliar).singleElement().satisfies(f -> assertThat(f.getScore()).isEqualTo(50.0));
+  }
+
+  @Test
+  void shouldNotCallANightlyBatchSweepOfNewPartitionsBulkCollection() {
+    // Given a batch account that reads 120 partitions it never read before every night
+    for (int day = 0; day < 15; day++) {
+      Instant night = MONDAY.plus(Duration.ofDays(day)).plus(Duration.ofHours(2));
+      for (int i = 0; i < 120; i++) {
+        alice.feed(
+            access(night.plusSeconds(3L * i), "https://dwh.corp.example/d" + day + "/part-" + i)
+                .setSensitivity(Sensitivity.CONFIDENTIAL));
+      }
+    }
+
+    // When it sweeps the next night's partitions
+    Instant night = MONDAY.plus(Duration.ofDays(15)).plus(Duration.ofHours(2));
+    List<RiskFinding> findings = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      findings.addAll(
+          alice.feed(
+              access(night.plusSeconds(3L * i), "https://dwh.corp.example/d15/part-" + i)
+                  .setSensitivity(Sensitivity.CONFIDENTIAL)));
+    }
+
+    // Then its usual day holds more new sensitive resources than a burst window: no bulk finding
+    assertThat(findings)
+        .extracting(RiskFinding::getDetectorId)
+        .doesNotContain(FirstResourceDetector.BULK_ID);
+  }
+
+  @Test
+  void shouldReadTheHostOfUrlsUncPathsAndHostPaths() {
+    assertThat(FirstResourceDetector.host("https://Vault.corp.example:8200/ui?x=1"))
+        .isEqualTo("vault.corp.example:8200");
+    assertThat(FirstResourceDetector.host("\\\\fs01\\finance")).isEqualTo("fs01");
+    assertThat(FirstResourceDetector.host("db.corp.example/payments-prod"))
+        .isEqualTo("db.corp.example");
+    assertThat(FirstResourceDetector.host("/docs/team/1")).isNull();
+    assertThat(FirstResourceDetector.host("payroll.xlsx")).isNull();
+  }
+
+  @Test
   void shouldNotReportNewResourcesWhileLearning() {
     // Given a subject seen for one day only
     alice.feed(access(MONDAY, "/docs/team/0"));
