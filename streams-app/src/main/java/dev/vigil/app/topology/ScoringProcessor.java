@@ -30,6 +30,7 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   private ProcessorContext<String, ScoringOutput> context;
   private SubjectRiskStore store;
   private long lastRecordWallMillis = Long.MIN_VALUE;
+  private boolean indexed;
 
   ScoringProcessor(SubjectScorer scorer, Duration decayInterval, Duration allowedLateness) {
     this.scorer = scorer;
@@ -72,6 +73,10 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
         scorer.clamp(
             (idle ? wallClockMillis : context.currentStreamTimeMs()) - latenessMillis,
             wallClockMillis);
+    if (!indexed) {
+      store.ensureIndexed();
+      indexed = true;
+    }
     for (SubjectRiskStore.Due due : store.dueBy(target)) {
       SubjectRiskStore.Loaded loaded = store.loadDue(due, target);
       if (loaded != null && scorer.advance(loaded.state(), target, context::forward)) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -22,10 +23,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * would recompute it ({@link SubjectScorer#dueAt}) then the subject id: 8 bytes big-endian with the
  * sign bit flipped (so byte order is time order), then the id's UTF-8 bytes; the value is empty. A
  * subject without findings at level none has no entry and costs the timer nothing.
+ *
+ * <p>One more entry, {@link #BUILT} (due at {@code Long.MAX_VALUE}, so never due), records that the
+ * index covers the whole store. A store without it (written by a version before the index) is
+ * indexed once, by one sweep, at the timer's first run ({@link #ensureIndexed}).
  */
 final class SubjectRiskStore {
 
   private static final byte[] EMPTY = new byte[0];
+
+  /** The entry that marks the index as covering every subject in the store. */
+  static final Bytes BUILT = key(Long.MAX_VALUE, "");
 
   private final SubjectScorer scorer;
   private final KeyValueStore<String, SubjectRiskState> states;
@@ -50,6 +58,29 @@ final class SubjectRiskStore {
   void save(String subjectId, SubjectRiskState state, long dueBefore) {
     states.put(subjectId, state);
     reindex(subjectId, dueBefore, scorer.dueAt(state));
+  }
+
+  /**
+   * Indexes every subject with active risk unless the index is marked as built: once per store, for
+   * state written before the index existed. Idempotent.
+   *
+   * @return whether the store was swept
+   */
+  boolean ensureIndexed() {
+    if (due.get(BUILT) != null) {
+      return false;
+    }
+    try (KeyValueIterator<String, SubjectRiskState> it = states.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, SubjectRiskState> kv = it.next();
+        long at = scorer.dueAt(kv.value);
+        if (at != SubjectScorer.NOT_DUE) {
+          due.put(key(at, kv.key), EMPTY);
+        }
+      }
+    }
+    due.put(BUILT, EMPTY);
+    return true;
   }
 
   /**

@@ -110,6 +110,7 @@ class ScoringDueIndexTopologyTest {
     List<TestRecord<byte[], byte[]>> dueLog;
     try (TopologyFixture first = TopologyFixture.create(stateDir.resolve("first"), WALL)) {
       first.remoteFindings().pipeInput("carol", finding("carol", at, "c1"), at);
+      first.driver.advanceWallClockTime(DECAY);
       riskLog = changelog(first, StoreNames.SUBJECT_RISK).readRecordsToList();
       dueLog =
           first
@@ -120,7 +121,10 @@ class ScoringDueIndexTopologyTest {
                   new ByteArrayDeserializer())
               .readRecordsToList();
     }
-    assertThat(dueLog).as("the index is changelogged").isNotEmpty();
+    assertThat(dueLog)
+        .as("the index is changelogged, with the entry that marks it as built")
+        .extracting(r -> Bytes.wrap(r.key()))
+        .contains(SubjectRiskStore.BUILT);
 
     // When a new instance without local state restores both stores from those changelogs
     Instant later = WALL.plus(Duration.ofMinutes(30));
@@ -146,6 +150,36 @@ class ScoringDueIndexTopologyTest {
       List<TestRecord<String, SubjectRisk>> decayed = scores.readRecordsToList();
       assertThat(decayed).isNotEmpty().allSatisfy(r -> assertThat(r.key()).isEqualTo("carol"));
       assertThat(states.get("carol").updatedAtMillis).isGreaterThan(at.toEpochMilli());
+    }
+  }
+
+  @Test
+  void shouldIndexOnceTheStateWrittenBeforeTheIndexExisted() {
+    try (TopologyFixture vigil = TopologyFixture.create(stateDir.resolve("c"), WALL)) {
+      // Given carol's risk as an earlier version stored it: in the risk store, with no index
+      Instant at = WALL.minus(Duration.ofHours(1));
+      SubjectRiskState carol = new SubjectRiskState();
+      carol.subjectId = "carol";
+      new dev.vigil.risk.fusion.RiskFusion(dev.vigil.risk.fusion.FusionSettings.defaults())
+          .add(carol, finding("carol", at, "c1"));
+      carol.updatedAtMillis = at.toEpochMilli();
+      vigil
+          .driver
+          .<String, SubjectRiskState>getKeyValueStore(StoreNames.SUBJECT_RISK)
+          .put("carol", carol);
+      TestOutputTopic<String, SubjectRisk> scores = vigil.output(vigil.topics.scores());
+      assertThat(dueSubjects(vigil)).isEmpty();
+
+      // When the decay timer first fires
+      vigil.driver.advanceWallClockTime(DECAY);
+
+      // Then it indexed the store once and moved carol
+      assertThat(scores.readRecordsToList())
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.key()).isEqualTo("carol"));
+      assertThat(dueSubjects(vigil)).containsExactly("carol");
+      KeyValueStore<Bytes, byte[]> due = vigil.driver.getKeyValueStore(StoreNames.SUBJECT_RISK_DUE);
+      assertThat(due.get(SubjectRiskStore.BUILT)).isNotNull();
     }
   }
 
@@ -181,7 +215,11 @@ class ScoringDueIndexTopologyTest {
     List<KeyValue<String, Long>> entries = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = due.all()) {
       while (it.hasNext()) {
-        byte[] key = it.next().key.get();
+        Bytes next = it.next().key;
+        if (next.equals(SubjectRiskStore.BUILT)) {
+          continue;
+        }
+        byte[] key = next.get();
         long at = java.nio.ByteBuffer.wrap(key).getLong() ^ Long.MIN_VALUE;
         entries.add(
             KeyValue.pair(
