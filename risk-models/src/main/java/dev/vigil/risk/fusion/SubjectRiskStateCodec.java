@@ -34,9 +34,10 @@ import java.util.Map;
  * then n UTF-8 bytes; {@code n<<2|2}, varints c and e, then n UTF-8 bytes for a string made of the
  * first c chars of the previous literal, those bytes and the last e chars of that literal (a
  * summary is written against the previous summary of its detector, which shares most of its
- * wording; any other string against the previous literal of any kind). A {@code dbl} is the zig-zag
- * varint of {@code 2 * (100 x)} when x has at most two decimals (scores are rounded to one), else 1
- * and the 8 bytes of the double.
+ * wording, and is never referred to, so long summaries are not hashed; any other string against the
+ * previous literal of any kind, and each enters the table of strings written before). A {@code dbl}
+ * is the zig-zag varint of {@code 2 * (100 x)} when x has at most two decimals (scores are rounded
+ * to one), else 1 and the 8 bytes of the double.
  *
  * <p>Values written before this format (Jackson CBOR via {@link BaselineCodec}) start with a CBOR
  * map header ({@code 0xa0}–{@code 0xbf}), never with the version byte, and are still read; the next
@@ -157,7 +158,7 @@ public final class SubjectRiskStateCodec {
   }
 
   private static final class Writer {
-    private byte[] buf = new byte[512];
+    private byte[] buf = new byte[2048];
     private int n;
     private final Map<String, Integer> seen = new HashMap<>();
     private final Map<String, String> previousSummary = new HashMap<>();
@@ -210,7 +211,7 @@ public final class SubjectRiskStateCodec {
     }
 
     void str(String s) {
-      if (literal(s, previousLiteral)) {
+      if (literal(s, previousLiteral, true)) {
         previousLiteral = s;
       }
     }
@@ -218,28 +219,30 @@ public final class SubjectRiskStateCodec {
     /** A finding's summary, written against the previous summary of the same detector. */
     void summary(String s, String detectorId) {
       String key = detectorId == null ? "" : detectorId;
-      if (literal(s, previousSummary.getOrDefault(key, ""))) {
+      if (literal(s, previousSummary.getOrDefault(key, ""), false)) {
         previousSummary.put(key, s);
       }
     }
 
     /**
-     * Writes a string.
+     * Writes a string; one written to the table can be referred to later.
      *
      * @return whether it was written as a literal (so it is the next string to share text with)
      */
-    private boolean literal(String s, String previous) {
+    private boolean literal(String s, String previous, boolean table) {
       if (s == null) {
         b(TAG_NULL);
         return false;
       }
-      Integer index = seen.get(s);
-      if (index != null) {
-        varint(((long) index << 2) | KIND_REF);
-        return false;
+      if (table) {
+        Integer index = seen.get(s);
+        if (index != null) {
+          varint(((long) index << 2) | KIND_REF);
+          return false;
+        }
+        seen.put(s, seen.size());
       }
-      seen.put(s, seen.size());
-      if (isUuid(s)) {
+      if (table && isUuid(s)) {
         b(TAG_UUID);
         int64(hexLong(s, 0, 8) << 32 | hexLong(s, 9, 4) << 16 | hexLong(s, 14, 4));
         int64(hexLong(s, 19, 4) << 48 | hexLong(s, 24, 12));
@@ -344,7 +347,7 @@ public final class SubjectRiskStateCodec {
     }
 
     String str() {
-      String s = literal(previousLiteral);
+      String s = literal(previousLiteral, true);
       if (s != null && lastWasLiteral) {
         previousLiteral = s;
       }
@@ -353,14 +356,14 @@ public final class SubjectRiskStateCodec {
 
     String summary(String detectorId) {
       String key = detectorId == null ? "" : detectorId;
-      String s = literal(previousSummary.getOrDefault(key, ""));
+      String s = literal(previousSummary.getOrDefault(key, ""), false);
       if (s != null && lastWasLiteral) {
         previousSummary.put(key, s);
       }
       return s;
     }
 
-    private String literal(String previous) {
+    private String literal(String previous, boolean table) {
       lastWasLiteral = false;
       long tag = varint();
       if (tag == TAG_NULL) {
@@ -405,7 +408,9 @@ public final class SubjectRiskStateCodec {
       } else {
         throw new IllegalArgumentException("Unknown string tag " + tag + ".");
       }
-      seen.add(s);
+      if (table) {
+        seen.add(s);
+      }
       return s;
     }
 
@@ -454,7 +459,11 @@ public final class SubjectRiskStateCodec {
 
   /** A lowercase canonical UUID (8-4-4-4-12 hex digits), which reads back exactly from 16 bytes. */
   private static boolean isUuid(String s) {
-    if (s.length() != 36) {
+    if (s.length() != 36
+        || s.charAt(8) != '-'
+        || s.charAt(13) != '-'
+        || s.charAt(18) != '-'
+        || s.charAt(23) != '-') {
       return false;
     }
     for (int i = 0; i < 36; i++) {
