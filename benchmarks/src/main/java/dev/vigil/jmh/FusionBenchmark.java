@@ -2,6 +2,7 @@ package dev.vigil.jmh;
 
 import dev.vigil.app.config.Settings;
 import dev.vigil.app.serde.CborSerde;
+import dev.vigil.app.serde.SubjectRiskStateSerde;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
@@ -29,11 +30,11 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The scoring stage's work per finding and per decay step, on the {@link SubjectRiskState} of the
  * subject with the most findings in the workload (every built-in detector over the whole workload):
- * the state read from its stored bytes ({@link CborSerde}), {@link RiskFusion#add} and {@link
- * RiskFusion#recompute}, or a recompute one decay interval later, and the state written back. The
- * state is warmed by all of the subject's findings but the last {@value #LIVE_FINDINGS}; each
- * invocation starts from the warm bytes and adds the next of those in turn. Decisions and outputs
- * (package-private in the application) are not included.
+ * the state read from its stored bytes ({@link SubjectRiskStateSerde}), {@link RiskFusion#add} and
+ * {@link RiskFusion#recompute}, or a recompute one decay interval later, and the state written
+ * back. The state is warmed by all of the subject's findings but the last {@value #LIVE_FINDINGS};
+ * each invocation starts from the warm bytes and adds the next of those in turn. Decisions and
+ * outputs (package-private in the application) are not included.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,7 +60,7 @@ public class FusionBenchmark {
   /** Runs the detectors over the workload and warms the busiest subject's risk state. */
   @Setup(Level.Trial)
   public void setUp() {
-    CborSerde<SubjectRiskState> serde = new CborSerde<>(SubjectRiskState.class);
+    SubjectRiskStateSerde serde = new SubjectRiskStateSerde();
     serializer = serde.serializer();
     deserializer = serde.deserializer();
     store = "subject-risk-store";
@@ -85,16 +86,19 @@ public class FusionBenchmark {
       fusion.recompute(warmState, warmAt);
     }
     warmBytes = serializer.serialize(store, warmState);
+    int cborBytes =
+        new CborSerde<>(SubjectRiskState.class).serializer().serialize(store, warmState).length;
     System.out.printf(
         "%nsubject %s: %d findings (%d warm, %d added in turn), %d active, score %.1f, state %d"
-            + " bytes%n",
+            + " bytes (%d as CBOR)%n",
         busiest.getKey(),
         findings.size(),
         warm.size(),
         live.size(),
         warmState.findings.size(),
         warmState.score,
-        warmBytes.length);
+        warmBytes.length,
+        cborBytes);
   }
 
   /** Read state, add a finding, recompute at its time, write state: one finding scored. */

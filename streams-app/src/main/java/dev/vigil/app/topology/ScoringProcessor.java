@@ -2,17 +2,11 @@ package dev.vigil.app.topology;
 
 import dev.vigil.risk.fusion.SubjectRiskState;
 import dev.vigil.schema.RiskFinding;
-import dev.vigil.schema.RiskLevel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Continuous scoring: fuses each new finding into the subject's risk at the finding's event time,
@@ -24,7 +18,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * punctuator moves every subject with active risk forward: to the task's stream time less the
  * allowed lateness while findings keep arriving, to the wall clock only once none has arrived for a
  * whole interval. Both evaluate decay on the same grid, so when they run does not change what is
- * published.
+ * published. The punctuator reads only the subjects due by then from the due index ({@link
+ * SubjectRiskStore}); a subject without active risk, or whose next grid instant is still ahead, is
+ * not read at all.
  */
 final class ScoringProcessor implements Processor<String, RiskFinding, String, ScoringOutput> {
 
@@ -32,8 +28,9 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   private final Duration decayInterval;
   private final long latenessMillis;
   private ProcessorContext<String, ScoringOutput> context;
-  private KeyValueStore<String, SubjectRiskState> store;
+  private SubjectRiskStore store;
   private long lastRecordWallMillis = Long.MIN_VALUE;
+  private boolean indexed;
 
   ScoringProcessor(SubjectScorer scorer, Duration decayInterval, Duration allowedLateness) {
     this.scorer = scorer;
@@ -44,7 +41,7 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   @Override
   public void init(ProcessorContext<String, ScoringOutput> context) {
     this.context = context;
-    this.store = context.getStateStore(StoreNames.SUBJECT_RISK);
+    this.store = new SubjectRiskStore(context, scorer);
     context.schedule(decayInterval, PunctuationType.WALL_CLOCK_TIME, this::decay);
   }
 
@@ -56,17 +53,15 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
     }
     long wall = context.currentSystemTimeMs();
     lastRecordWallMillis = wall;
-    SubjectRiskState state = store.get(record.key());
-    if (state == null) {
-      state = SubjectScorer.newState(record.key());
-    }
+    SubjectRiskStore.Loaded loaded = store.load(record.key());
+    SubjectRiskState state = loaded.state();
     if (state.subjectType == null || state.subjectType == dev.vigil.schema.SubjectType.UNKNOWN) {
       state.subjectType = finding.getSubjectType();
     }
     long at = scorer.eventInstant(state, finding.getTimestamp().toEpochMilli(), wall);
     scorer.advance(state, at, context::forward);
     scorer.score(state, finding, at, context::forward);
-    store.put(record.key(), state);
+    store.save(record.key(), state, loaded.dueAt());
   }
 
   private void decay(long wallClockMillis) {
@@ -78,19 +73,14 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
         scorer.clamp(
             (idle ? wallClockMillis : context.currentStreamTimeMs()) - latenessMillis,
             wallClockMillis);
-    List<KeyValue<String, SubjectRiskState>> active = new ArrayList<>();
-    try (KeyValueIterator<String, SubjectRiskState> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, SubjectRiskState> kv = it.next();
-        if (kv.value.updatedAtMillis < target
-            && (!kv.value.findings.isEmpty() || kv.value.level != RiskLevel.NONE)) {
-          active.add(kv);
-        }
-      }
+    if (!indexed) {
+      store.ensureIndexed();
+      indexed = true;
     }
-    for (KeyValue<String, SubjectRiskState> kv : active) {
-      if (scorer.advance(kv.value, target, context::forward)) {
-        store.put(kv.key, kv.value);
+    for (SubjectRiskStore.Due due : store.dueBy(target)) {
+      SubjectRiskStore.Loaded loaded = store.loadDue(due, target);
+      if (loaded != null && scorer.advance(loaded.state(), target, context::forward)) {
+        store.save(due.subjectId(), loaded.state(), loaded.dueAt());
       }
     }
   }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Records each subject's open sessions from successful sign-ins, in the same store the scoring
@@ -32,7 +31,7 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
 
   private final SubjectScorer scorer;
   private ProcessorContext<String, ScoringOutput> context;
-  private KeyValueStore<String, SubjectRiskState> store;
+  private SubjectRiskStore store;
 
   SessionTracker(SubjectScorer scorer) {
     this.scorer = scorer;
@@ -41,7 +40,7 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
   @Override
   public void init(ProcessorContext<String, ScoringOutput> context) {
     this.context = context;
-    store = context.getStateStore(StoreNames.SUBJECT_RISK);
+    store = new SubjectRiskStore(context, scorer);
   }
 
   @Override
@@ -53,10 +52,8 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
         || login.getSessionId() == null) {
       return;
     }
-    SubjectRiskState state = store.get(record.key());
-    if (state == null) {
-      state = SubjectScorer.newState(record.key());
-    }
+    SubjectRiskStore.Loaded loaded = store.load(record.key());
+    SubjectRiskState state = loaded.state();
     if (state.endedSessions.containsKey(login.getSessionId())) {
       return; // Revoked already: a sign-in delivered again must not reopen or re-revoke it.
     }
@@ -77,7 +74,7 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
         && scorer.onNewSession(
             scorer.peek(state, at), login.getSessionId(), at, context::forward)) {
       SubjectScorer.endSessions(state, java.util.List.of(login.getSessionId()), at);
-      store.put(record.key(), state);
+      store.save(record.key(), state, loaded.dueAt());
       return;
     }
     long expires =
@@ -94,6 +91,6 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
       it.remove();
     }
     state.sessionsOpenedAt.keySet().retainAll(state.sessions.keySet());
-    store.put(record.key(), state);
+    store.save(record.key(), state, loaded.dueAt());
   }
 }

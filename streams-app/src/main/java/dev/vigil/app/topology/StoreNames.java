@@ -9,6 +9,12 @@ public final class StoreNames {
   /** Per-subject risk state: active findings, level, sessions, decision memory. */
   public static final String SUBJECT_RISK = "subject-risk";
 
+  /**
+   * Due index of {@link #SUBJECT_RISK}: subjects with active risk by the instant the decay timer
+   * next has to move them, so the timer reads only those (see {@code SubjectRiskStore}).
+   */
+  public static final String SUBJECT_RISK_DUE = "subject-risk-due";
+
   /** Live JIT grants by id and by expiry. */
   public static final String GRANTS = "grants";
 

@@ -5,11 +5,11 @@ import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.decision.Decision;
 import dev.vigil.risk.decision.DecisionEngine;
 import dev.vigil.risk.decision.RiskOutputs;
-import dev.vigil.risk.detect.BaselineCodec;
 import dev.vigil.risk.fusion.FusionResult;
 import dev.vigil.risk.fusion.FusionSettings;
 import dev.vigil.risk.fusion.RiskFusion;
 import dev.vigil.risk.fusion.SubjectRiskState;
+import dev.vigil.risk.fusion.SubjectRiskStateCodec;
 import dev.vigil.risk.reference.ReferenceData;
 import dev.vigil.schema.DecisionMode;
 import dev.vigil.schema.EnforcementAction;
@@ -60,6 +60,22 @@ final class SubjectScorer {
     this.metrics = metrics;
   }
 
+  /** {@link #dueAt} of a subject the decay timer has nothing to do for. */
+  static final long NOT_DUE = Long.MIN_VALUE;
+
+  /**
+   * The first instant at which {@link #advance} would recompute a subject: the next decay-grid
+   * instant after its clock, or {@link #NOT_DUE} for a subject without findings at level none
+   * (whose clock advance only moves, with nothing to publish). Moving a subject to a target before
+   * this instant changes nothing.
+   */
+  long dueAt(SubjectRiskState state) {
+    if (state.findings.isEmpty() && state.level == RiskLevel.NONE) {
+      return NOT_DUE;
+    }
+    return Math.floorDiv(state.updatedAtMillis, gridMillis) * gridMillis + gridMillis;
+  }
+
   /** A new, empty state for a subject. */
   static SubjectRiskState newState(String subjectId) {
     SubjectRiskState state = new SubjectRiskState();
@@ -101,8 +117,7 @@ final class SubjectScorer {
    * findings it raised came back through the findings topic.)
    */
   SubjectRiskState peek(SubjectRiskState state, long target) {
-    SubjectRiskState copy =
-        BaselineCodec.decode(BaselineCodec.encode(state), SubjectRiskState.class);
+    SubjectRiskState copy = SubjectRiskStateCodec.decode(SubjectRiskStateCodec.encode(state));
     walk(
         copy,
         target,

@@ -2,6 +2,7 @@ package dev.vigil.app.topology;
 
 import dev.vigil.app.serde.BaselineBundleSerde;
 import dev.vigil.app.serde.CborSerde;
+import dev.vigil.app.serde.SubjectRiskStateSerde;
 import dev.vigil.app.topology.ScoringOutput.Kind;
 import dev.vigil.risk.detect.BaselineBundleCodec;
 import dev.vigil.risk.detect.DetectionEngine;
@@ -300,8 +301,13 @@ public final class VigilTopology {
           Stores.keyValueStoreBuilder(
               Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
               Serdes.String(),
-              new CborSerde<>(SubjectRiskState.class));
+              new SubjectRiskStateSerde());
       builder.addStateStore(riskStore);
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK_DUE),
+              Serdes.Bytes(),
+              Serdes.ByteArray()));
       this.scorer =
           new SubjectScorer(
               deps.fusion(),
@@ -314,7 +320,8 @@ public final class VigilTopology {
           logins.process(
               () -> new SessionTracker(scorer),
               Named.as("session-tracker"),
-              StoreNames.SUBJECT_RISK);
+              StoreNames.SUBJECT_RISK,
+              StoreNames.SUBJECT_RISK_DUE);
     }
 
     /** Adds scoring of the findings (null: none), grant expiry and the output sinks. */
@@ -345,7 +352,8 @@ public final class VigilTopology {
                             deps.decayInterval(),
                             java.time.Duration.ofSeconds(deps.fusion().allowedLatenessSeconds())),
                     Named.as("risk-scoring"),
-                    StoreNames.SUBJECT_RISK);
+                    StoreNames.SUBJECT_RISK,
+                    StoreNames.SUBJECT_RISK_DUE);
         outputs = scored.merge(outputs, Named.as("merge-session-decisions"));
       }
 

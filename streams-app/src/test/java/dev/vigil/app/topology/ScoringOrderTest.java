@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.metrics.VigilMetrics;
-import dev.vigil.app.serde.CborSerde;
+import dev.vigil.app.serde.SubjectRiskStateSerde;
 import dev.vigil.risk.decision.PolicyParser;
 import dev.vigil.risk.detect.Findings;
 import dev.vigil.risk.fusion.FusionSettings;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -110,12 +111,22 @@ class ScoringOrderTest {
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(StoreNames.SUBJECT_RISK),
                 Serdes.String(),
-                new CborSerde<>(SubjectRiskState.class))
+                new SubjectRiskStateSerde())
             .withLoggingDisabled()
             .build();
     store.init(scoringContext.getStateStoreContext(), store);
+    KeyValueStore<Bytes, byte[]> due =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(StoreNames.SUBJECT_RISK_DUE),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+    due.init(scoringContext.getStateStoreContext(), due);
     sessionsContext.addStateStore(store);
     scoringContext.addStateStore(store);
+    sessionsContext.addStateStore(due);
+    scoringContext.addStateStore(due);
     sessionsContext.setCurrentSystemTimeMs(WALL.toEpochMilli());
     scoringContext.setCurrentSystemTimeMs(WALL.toEpochMilli());
     SessionTracker sessions = new SessionTracker(scorer);
