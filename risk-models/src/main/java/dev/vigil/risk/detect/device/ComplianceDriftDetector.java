@@ -166,8 +166,11 @@ public final class ComplianceDriftDetector
     state.told.record(
         new DeviceUsage(subjectId, type, eventId, Instant.ofEpochMilli(state.reportedAt)),
         userCapacity);
+    // The id follows from the drift (the two reports) and the user, not from which of the user's
+    // sign-ins happened to be the latest one processed when the drift was seen.
     return finding(state, subjectId, type)
         .sourceEvents(state.driftPreviousEventId, state.driftEventId, eventId)
+        .identity(state.driftPreviousEventId + ">" + state.driftEventId)
         .build();
   }
 

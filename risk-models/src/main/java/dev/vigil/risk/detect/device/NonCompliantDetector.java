@@ -21,6 +21,12 @@ import java.util.Locale;
  * reported yet (again after a re-notify interval, so the subject's risk does not decay away while
  * the device stays non-compliant). Repeated reports of the same known issues, or issues that clear
  * and come back, raise nothing new.
+ *
+ * <p>Order independent: posture reports come from the posture topic and sign-ins through the device
+ * repartition topic, so which arrives first varies between runs and after a crash. A finding is
+ * stamped with the first moment the device was failing while the subject used it, from the earliest
+ * report of the standing issues and the subject's earliest use, not with the time of whichever
+ * signal arrived last; its id follows from device, issues and that moment.
  */
 public final class NonCompliantDetector
     implements Detector<DeviceSignal, NonCompliantDetector.State> {
@@ -48,7 +54,10 @@ public final class NonCompliantDetector
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
   }
 
-  /** The latest posture, the device's users, and who was told about the current issues when. */
+  /**
+   * The latest posture, since when its issues stand, the device's users, and who was told about the
+   * current issues when.
+   */
   public static final class State {
     DeviceUsers users = new DeviceUsers();
     long postureAt = Long.MIN_VALUE;
@@ -57,6 +66,12 @@ public final class NonCompliantDetector
     Integer patchAgeDays;
     DeviceUsers notified = new DeviceUsers();
     int notifiedIssues;
+
+    /** The earliest report of the issues now standing, whatever order reports arrived in. */
+    long issuesSince = Long.MIN_VALUE;
+
+    String sinceEventId;
+    Integer sincePatchAgeDays;
   }
 
   @Override
@@ -86,15 +101,22 @@ public final class NonCompliantDetector
     } else if (signal.posture() != null) {
       DevicePosture p = signal.posture();
       long at = p.getTimestamp().toEpochMilli();
-      if (at < state.postureAt) {
-        return List.of(); // An older report than the one held.
-      }
       int issues = PostureIssue.of(p, maxPatchAgeDays);
+      if (at < state.postureAt) {
+        // An older report than the one held: it only tells since when the same issues stand.
+        if (issues != 0 && issues == state.issues && at < state.issuesSince) {
+          since(state, p, at);
+        }
+        return List.of();
+      }
       if ((issues & ~state.notifiedIssues) != 0) {
         // Something users were not told about: tell them now. Issues that come and go (patches
         // ageing past the limit and back) are the same story and wait for the re-notify interval.
         state.notified = new DeviceUsers();
         state.notifiedIssues = issues;
+      }
+      if (issues != state.issues || state.issuesSince == Long.MIN_VALUE) {
+        since(state, p, at);
       }
       state.postureAt = at;
       state.issues = issues;
@@ -106,40 +128,60 @@ public final class NonCompliantDetector
     if (state.issues == 0 || state.postureEventId == null) {
       return List.of();
     }
-    long at = signal.timestamp().toEpochMilli();
+    long signalAt = signal.timestamp().toEpochMilli();
+    long window = state.issuesSince - inUseMillis;
     List<RiskFinding> findings = new ArrayList<>();
-    for (DeviceUsers.User user : state.users.around(at, inUseMillis)) {
-      if (notifiedRecently(state, user.subjectId, at)) {
-        continue;
+    for (DeviceUsers.User user : state.users.seenSince(window)) {
+      // The first moment the device was failing while the subject used it: the report's time if
+      // the subject used it within the in-use window before, else the subject's first use after.
+      // Both come from the events alone, so whether the report or the sign-in arrived last (they
+      // come through different partitions) does not change the finding's time or id.
+      long first = user.earliest();
+      long at = first >= window ? Math.max(state.issuesSince, first) : state.issuesSince;
+      String usedIn = first >= window ? user.earliestEventId() : user.eventId;
+      Long told = notifiedAt(state, user.subjectId);
+      if (told != null) {
+        if (signalAt - told < renotifyMillis) {
+          continue;
+        }
+        at = signalAt; // Still failing a re-notify interval later: tell the subject again.
+        usedIn = user.eventId;
       }
       state.notified.record(
-          new DeviceUsage(user.subjectId, user.subjectType, user.eventId, Instant.ofEpochMilli(at)),
+          new DeviceUsage(user.subjectId, user.subjectType, usedIn, Instant.ofEpochMilli(at)),
           userCapacity);
-      findings.add(finding(signal, state, user));
+      findings.add(finding(signal.deviceId(), state, user, at, usedIn));
     }
     return findings;
   }
 
-  private boolean notifiedRecently(State state, String subjectId, long at) {
-    for (DeviceUsers.User n : state.notified.users) {
-      if (n.subjectId.equals(subjectId) && Math.abs(at - n.lastSeen) < renotifyMillis) {
-        return true;
-      }
-    }
-    return false;
+  private static void since(State state, DevicePosture p, long at) {
+    state.issuesSince = at;
+    state.sinceEventId = p.getEventId();
+    state.sincePatchAgeDays = p.getOsPatchAgeDays();
   }
 
-  private RiskFinding finding(DeviceSignal signal, State state, DeviceUsers.User user) {
+  private static Long notifiedAt(State state, String subjectId) {
+    for (DeviceUsers.User n : state.notified.users) {
+      if (n.subjectId.equals(subjectId)) {
+        return n.lastSeen;
+      }
+    }
+    return null;
+  }
+
+  private RiskFinding finding(
+      String deviceId, State state, DeviceUsers.User user, long at, String usedIn) {
     String problems = PostureIssue.describe(state.issues);
     String patch =
         (state.issues & PostureIssue.OS_PATCH_AGE.bit()) != 0
             ? String.format(
                 Locale.ROOT,
                 " (patches %d days old, limit %d)",
-                state.patchAgeDays,
+                state.sincePatchAgeDays,
                 maxPatchAgeDays)
             : "";
-    return Findings.finding(ID, user.subjectId, user.subjectType, signal.timestamp())
+    return Findings.finding(ID, user.subjectId, user.subjectType, Instant.ofEpochMilli(at))
         .score(Math.min(90, PostureIssue.score(state.issues)))
         .confidence(0.9)
         .halfLife(halfLife)
@@ -147,14 +189,15 @@ public final class NonCompliantDetector
             String.format(
                 Locale.ROOT,
                 "Used device %s, which fails compliance: %s%s.",
-                signal.deviceId(),
+                deviceId,
                 problems,
                 patch))
-        .evidence("deviceId", signal.deviceId())
+        .evidence("deviceId", deviceId)
         .evidence("issues", problems)
-        .evidence("osPatchAgeDays", state.patchAgeDays)
-        .evidence("postureAt", Instant.ofEpochMilli(state.postureAt))
-        .sourceEvents(state.postureEventId, user.eventId)
+        .evidence("osPatchAgeDays", state.sincePatchAgeDays)
+        .evidence("postureAt", Instant.ofEpochMilli(state.issuesSince))
+        .sourceEvents(state.sinceEventId, usedIn)
+        .identity(deviceId + "|" + state.issues + "|" + state.issuesSince + "|" + at)
         .build();
   }
 }

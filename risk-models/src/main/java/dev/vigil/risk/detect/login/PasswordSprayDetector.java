@@ -194,7 +194,7 @@ public final class PasswordSprayDetector
     if (state.detectedEpisode != log.episode) {
       return List.of();
     }
-    return emit(source, state);
+    return emit(source, state, e);
   }
 
   private void count(State state, AttemptLog.Entry e) {
@@ -287,7 +287,13 @@ public final class PasswordSprayDetector
     }
   }
 
-  private List<RiskFinding> emit(String source, State state) {
+  /**
+   * @param latest the attempt just observed: a late one older than every buffered attempt is
+   *     dropped from the full buffer as it is added, yet it is a target all the same (in time order
+   *     it would have been buffered when the spray was detected), so arrival order does not decide
+   *     who is told
+   */
+  private List<RiskFinding> emit(String source, State state, AttemptLog.Entry latest) {
     AttemptLog log = state.log;
     int ep = state.detectedEpisode;
     List<RiskFinding> out = new ArrayList<>();
@@ -296,6 +302,12 @@ public final class PasswordSprayDetector
       if (e.kind == FAILURE && e.ep == ep && e.t >= state.windowStart) {
         failed.computeIfAbsent(e.who, k -> new ArrayList<>()).add(e);
       }
+    }
+    if (latest.kind == FAILURE
+        && latest.ep == ep
+        && latest.t >= state.windowStart
+        && !failed.containsKey(latest.who)) {
+      failed.put(latest.who, List.of(latest));
     }
     List<String> top = top(failed);
     for (Map.Entry<String, List<AttemptLog.Entry>> t : failed.entrySet()) {

@@ -188,4 +188,43 @@ class ComplianceDriftDetectorTest {
                 .toList());
     assertThat(usageFirst.findings).extracting(RiskFinding::getSubjectId).containsExactly("bob");
   }
+
+  @Test
+  void shouldGiveTheSameFindingIdWhetherTheUsersLaterSignInArrivesBeforeOrAfterTheDrift() {
+    // Given alice's two sign-ins and the two reports in which EDR was turned off; the reports and
+    // the sign-ins come through different partitions, so either may be processed first
+    DeviceSignal before = usedBy("alice", MONDAY.plus(Duration.ofHours(9)));
+    DeviceSignal later = usedBy("alice", MONDAY.plus(Duration.ofHours(10)).plusSeconds(40));
+    DeviceSignal healthy =
+        DeviceSignal.ofPosture(compliant(MONDAY.plus(Duration.ofHours(10))).build());
+    DeviceSignal drift =
+        DeviceSignal.ofPosture(
+            compliant(MONDAY.plus(Duration.ofHours(10)).plusSeconds(30))
+                .setEdrRunning(false)
+                .build());
+
+    // When the later sign-in is processed before the drift in one run and after it in another
+    List<RiskFinding> signInFirst = feed(before, healthy, later, drift);
+    List<RiskFinding> driftFirst = feed(before, healthy, drift, later);
+
+    // Then both runs told alice once, with the same finding
+    assertThat(signInFirst)
+        .singleElement()
+        .extracting(RiskFinding::getSubjectId)
+        .isEqualTo("alice");
+    assertThat(driftFirst)
+        .extracting(RiskFinding::getFindingId, RiskFinding::getTimestamp)
+        .containsExactly(
+            Tuple.tuple(signInFirst.get(0).getFindingId(), signInFirst.get(0).getTimestamp()));
+  }
+
+  private static List<RiskFinding> feed(DeviceSignal... signals) {
+    DeviceFixtures.Device device =
+        new DeviceFixtures.Device(
+            List.of(new ComplianceDriftDetector(DetectorSettings.defaults())));
+    for (DeviceSignal s : signals) {
+      device.feed(s);
+    }
+    return device.findings;
+  }
 }

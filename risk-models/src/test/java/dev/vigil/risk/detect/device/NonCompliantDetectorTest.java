@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.schema.RiskFinding;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NonCompliantDetectorTest {
@@ -135,5 +138,69 @@ class NonCompliantDetectorTest {
     // Then: score x confidence against the level bounds (low 20, medium 40)
     assertThat(patches.getScore() * patches.getConfidence()).isLessThan(20);
     assertThat(edr.getScore() * edr.getConfidence()).isGreaterThanOrEqualTo(40);
+  }
+
+  @Test
+  void shouldRaiseTheSameFindingsWhicheverOrderReportsAndSignInsArriveIn() {
+    // Given a laptop reported without EDR every four hours, and two users signing in on it; the
+    // reports come from the posture topic and the sign-ins through the device repartition, each
+    // stream in its own order, interleaved differently from run to run
+    List<DeviceSignal> reports = new ArrayList<>();
+    for (int h = 4; h <= 16; h += 4) {
+      reports.add(
+          DeviceSignal.ofPosture(
+              compliant(MONDAY.plus(Duration.ofHours(h))).setEdrRunning(false).build()));
+    }
+    List<DeviceSignal> uses =
+        List.of(
+            usedBy("alice", MONDAY.plus(Duration.ofHours(2))),
+            usedBy("bob", MONDAY.plus(Duration.ofHours(6))),
+            usedBy("alice", MONDAY.plus(Duration.ofHours(9))),
+            usedBy("bob", MONDAY.plus(Duration.ofHours(13))));
+
+    // When every interleaving of the two streams is fed to a fresh detector
+    Set<List<String>> outcomes = new LinkedHashSet<>();
+    List<String> first = null;
+    for (List<DeviceSignal> order : interleavings(reports, uses)) {
+      DeviceFixtures.Device device =
+          new DeviceFixtures.Device(List.of(new NonCompliantDetector(DetectorSettings.defaults())));
+      order.forEach(device::feed);
+      List<String> found =
+          device.findings.stream()
+              .map(f -> f.getSubjectId() + "@" + f.getTimestamp() + " " + f.getFindingId())
+              .sorted()
+              .toList();
+      first = first == null ? found : first;
+      outcomes.add(found);
+    }
+
+    // Then each user got one finding, stamped with the first report after which they used the
+    // failing laptop (alice used it before the first report, bob after it), in every order
+    assertThat(outcomes).hasSize(1);
+    assertThat(first)
+        .hasSize(2)
+        .anySatisfy(f -> assertThat(f).startsWith("alice@" + MONDAY.plus(Duration.ofHours(4))))
+        .anySatisfy(f -> assertThat(f).startsWith("bob@" + MONDAY.plus(Duration.ofHours(6))));
+  }
+
+  /** Every merge of two sequences that keeps each one's own order. */
+  private static <T> List<List<T>> interleavings(List<T> a, List<T> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      List<T> rest = new ArrayList<>(a);
+      rest.addAll(b);
+      return List.of(rest);
+    }
+    List<List<T>> out = new ArrayList<>();
+    for (List<T> tail : interleavings(a.subList(1, a.size()), b)) {
+      List<T> l = new ArrayList<>(List.of(a.get(0)));
+      l.addAll(tail);
+      out.add(l);
+    }
+    for (List<T> tail : interleavings(a, b.subList(1, b.size()))) {
+      List<T> l = new ArrayList<>(List.of(b.get(0)));
+      l.addAll(tail);
+      out.add(l);
+    }
+    return out;
   }
 }

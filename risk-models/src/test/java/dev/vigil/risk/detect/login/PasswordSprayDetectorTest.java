@@ -14,7 +14,10 @@ import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.SubjectType;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class PasswordSprayDetectorTest {
@@ -235,5 +238,38 @@ class PasswordSprayDetectorTest {
 
     // Then the spray detector stays quiet
     assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void shouldTellEveryTargetWhenTheEarliestAttemptsArriveLast() {
+    // Given a fast spray against 30 accounts (more than the detector buffers), 0.4 s apart
+    List<LoginEvent> attempts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      attempts.add(
+          fx.login("user" + i + "@example.com", T.plusMillis(400L * i))
+              .ip(SPRAYER)
+              .failed()
+              .build());
+    }
+
+    // When the earliest attempts arrive after the others (another input partition lagging)
+    Set<Set<String>> outcomes = new LinkedHashSet<>();
+    for (int late : new int[] {0, 1, 4}) {
+      List<LoginEvent> order = new ArrayList<>(attempts.subList(late, attempts.size()));
+      order.addAll(attempts.subList(0, late));
+      LoginFixture.Runner fresh =
+          new LoginFixture.Runner(
+              List.of(new PasswordSprayDetector(DetectorSettings.defaults())),
+              DetectionContext.defaults(),
+              Hosts::source);
+      Set<String> targets = new TreeSet<>();
+      for (LoginEvent e : order) {
+        role(fresh.run(e), FindingRole.TARGET).forEach(f -> targets.add(f.getFindingId()));
+      }
+      outcomes.add(targets);
+    }
+
+    // Then every order told the same 30 accounts, with the same findings
+    assertThat(outcomes).singleElement().satisfies(t -> assertThat(t).hasSize(30));
   }
 }
