@@ -364,38 +364,7 @@ final class Scenarios {
     used.add(victim.id);
     setup.signIn(victim, at.minus(Duration.ofMinutes(50)), 0, Egress.HOME);
     setup.signIn(victim, at.minus(Duration.ofMinutes(8)), 0, egress.apply(victim));
-    User v = victim;
-    City far =
-        Catalog.CITIES.stream()
-            .max(Comparator.comparingDouble(c -> Catalog.distanceKm(v.home, c)))
-            .orElseThrow();
-    Device device = attackerDevice("windows", "Chrome");
-    String ip = "198.51.100." + (10 + rnd.nextInt(200));
-    Attempt a =
-        new Attempt(
-            victim.id,
-            SubjectType.HUMAN,
-            "m365",
-            device.id,
-            ip,
-            Records.geo(far, ANONYMIZER_ASN, ANONYMIZER_ORG),
-            Records.userAgent(device));
-    String sessionId = Records.uuid(rnd);
-    emit(
-        LOGIN,
-        victim.id,
-        Records.login(
-            rnd,
-            at,
-            a,
-            AuthMethod.PASSWORD,
-            LoginOutcome.SUCCESS,
-            null,
-            sessionId,
-            at.plus(BenignTraffic.SESSION_LENGTH)),
-        at,
-        scenario);
-    accesses(scenario, victim, sessionId, device.id, ip, at.plusSeconds(2), 5, 1500);
+    City far = farTakeover(scenario, victim, at, "windows", "Chrome");
     label(
         attacks,
         scenario,
@@ -464,14 +433,17 @@ final class Scenarios {
     }
   }
 
-  private void impossibleTravel(Instant at) {
-    User victim = victim(Scenarios::european);
-    setup.signIn(victim, at.minus(Duration.ofMinutes(6)), 0);
+  /**
+   * A successful password sign-in as the victim from the city farthest from home, through the
+   * anonymizing VPN on a new attacker device, then a few reads in that session.
+   */
+  private City farTakeover(
+      String scenario, User victim, Instant at, String platform, String browser) {
     City far =
         Catalog.CITIES.stream()
             .max(Comparator.comparingDouble(c -> Catalog.distanceKm(victim.home, c)))
             .orElseThrow();
-    Device device = attackerDevice("linux", "Firefox");
+    Device device = attackerDevice(platform, browser);
     String ip = "198.51.100." + (10 + rnd.nextInt(200));
     Attempt a =
         new Attempt(
@@ -496,8 +468,15 @@ final class Scenarios {
             sessionId,
             at.plus(BenignTraffic.SESSION_LENGTH)),
         at,
-        IMPOSSIBLE_TRAVEL);
-    accesses(IMPOSSIBLE_TRAVEL, victim, sessionId, device.id, ip, at.plusSeconds(2), 5, 1500);
+        scenario);
+    accesses(scenario, victim, sessionId, device.id, ip, at.plusSeconds(2), 5, 1500);
+    return far;
+  }
+
+  private void impossibleTravel(Instant at) {
+    User victim = victim(Scenarios::european);
+    setup.signIn(victim, at.minus(Duration.ofMinutes(6)), 0);
+    City far = farTakeover(IMPOSSIBLE_TRAVEL, victim, at, "linux", "Firefox");
     label(
         attacks,
         IMPOSSIBLE_TRAVEL,
