@@ -19,10 +19,10 @@ import java.util.Locale;
  * Endpoint "tamper protection" / "sensor stopped" alerts): a control switched off rather than a
  * device that was never compliant. EDR turned off is the classic defence-evasion step (T1562.001)
  * and scores highest. The outdated-patches issue alone is a matter of time passing, not an action,
- * and is left to {@code device.non-compliant}. Reported to the device's recent users; when nobody
- * used it recently, to the device itself (subject type DEVICE). A user whose sign-in within the
- * in-use window arrives after the report (usage travels through a repartition topic and may catch
- * up later, e.g. after a crash) is told then, so who is told does not depend on arrival order.
+ * and is left to {@code device.non-compliant}. Reported to the device itself (subject type DEVICE),
+ * always, and to each of its recent users. A user whose sign-in within the in-use window arrives
+ * after the report (usage travels through a repartition topic and may catch up later, e.g. after a
+ * crash) is told then, so who is told does not depend on arrival order.
  */
 public final class ComplianceDriftDetector
     implements Detector<DeviceSignal, ComplianceDriftDetector.State> {
@@ -136,12 +136,14 @@ public final class ComplianceDriftDetector
     state.told = new DeviceUsers();
     List<DeviceUsers.User> users = state.users.around(state.postureAt, inUseMillis);
     List<RiskFinding> findings = new ArrayList<>();
-    if (users.isEmpty()) {
-      findings.add(
-          finding(state, p.getDeviceId(), SubjectType.DEVICE)
-              .sourceEvents(previousEventId, p.getEventId())
-              .build());
-    }
+    // The device always gets its own finding, whatever is known of its users when the report is
+    // processed: their sign-ins come through the device repartition and may be processed before or
+    // after it, so telling the device only when none is known made its finding depend on that
+    // order.
+    findings.add(
+        finding(state, p.getDeviceId(), SubjectType.DEVICE)
+            .sourceEvents(previousEventId, p.getEventId())
+            .build());
     for (DeviceUsers.User u : users) {
       findings.add(toUser(state, u.subjectId, u.subjectType, u.eventId));
     }

@@ -26,7 +26,10 @@ import java.util.Locale;
  * repartition topic, so which arrives first varies between runs and after a crash. A finding is
  * stamped with the first moment the device was failing while the subject used it, from the earliest
  * report of the standing issues and the subject's earliest use, not with the time of whichever
- * signal arrived last; its id follows from device, issues and that moment.
+ * signal arrived last; its id follows from device, issues and the earliest report of those issues.
+ * A subject's sign-ins and accesses also arrive in either order: when an earlier use arrives after
+ * the subject was told, the finding is emitted again under the same id at the earlier moment, which
+ * replaces the first one in fusion, so every order ends with the same finding.
  */
 public final class NonCompliantDetector
     implements Detector<DeviceSignal, NonCompliantDetector.State> {
@@ -139,18 +142,34 @@ public final class NonCompliantDetector
       long first = user.earliest();
       long at = first >= window ? Math.max(state.issuesSince, first) : state.issuesSince;
       String usedIn = first >= window ? user.earliestEventId() : user.eventId;
-      Long told = notifiedAt(state, user.subjectId);
+      DeviceUsers.User told = notified(state, user.subjectId);
+      boolean renotify = false;
       if (told != null) {
-        if (signalAt - told < renotifyMillis) {
+        if (told.lastSeen == told.earliest()
+            && told.earliest() >= state.issuesSince
+            && at < told.earliest()) {
+          // An earlier use arrived after the subject was told: its sign-ins (login topic) and
+          // accesses (access topic) reach this task in either order. The same finding (same id),
+          // moved to the earlier moment, replaces the first one in fusion, so every order ends
+          // with the same finding. Not after a re-notification: that one is a finding of its own.
+          told.lastSeen = at;
+          told.firstSeen = at;
+          told.eventId = usedIn;
+          told.firstEventId = usedIn;
+          findings.add(finding(signal.deviceId(), state, user, at, usedIn, false));
+          continue;
+        }
+        if (signalAt - told.lastSeen < renotifyMillis) {
           continue;
         }
         at = signalAt; // Still failing a re-notify interval later: tell the subject again.
         usedIn = user.eventId;
+        renotify = true;
       }
       state.notified.record(
           new DeviceUsage(user.subjectId, user.subjectType, usedIn, Instant.ofEpochMilli(at)),
           userCapacity);
-      findings.add(finding(signal.deviceId(), state, user, at, usedIn));
+      findings.add(finding(signal.deviceId(), state, user, at, usedIn, renotify));
     }
     return findings;
   }
@@ -161,17 +180,22 @@ public final class NonCompliantDetector
     state.sincePatchAgeDays = p.getOsPatchAgeDays();
   }
 
-  private static Long notifiedAt(State state, String subjectId) {
+  private static DeviceUsers.User notified(State state, String subjectId) {
     for (DeviceUsers.User n : state.notified.users) {
       if (n.subjectId.equals(subjectId)) {
-        return n.lastSeen;
+        return n;
       }
     }
     return null;
   }
 
   private RiskFinding finding(
-      String deviceId, State state, DeviceUsers.User user, long at, String usedIn) {
+      String deviceId,
+      State state,
+      DeviceUsers.User user,
+      long at,
+      String usedIn,
+      boolean renotify) {
     String problems = PostureIssue.describe(state.issues);
     String patch =
         (state.issues & PostureIssue.OS_PATCH_AGE.bit()) != 0
@@ -197,7 +221,16 @@ public final class NonCompliantDetector
         .evidence("osPatchAgeDays", state.sincePatchAgeDays)
         .evidence("postureAt", Instant.ofEpochMilli(state.issuesSince))
         .sourceEvents(state.sinceEventId, usedIn)
-        .identity(deviceId + "|" + state.issues + "|" + state.issuesSince + "|" + at)
+        // The first notification's id follows from device, issues and since when they stand, not
+        // from the subject's first use, so a correction to an earlier use keeps it; a
+        // re-notification is a finding of its own, at its own time.
+        .identity(
+            deviceId
+                + "|"
+                + state.issues
+                + "|"
+                + state.issuesSince
+                + (renotify ? "|again|" + at : ""))
         .build();
   }
 }

@@ -42,8 +42,12 @@ class ComplianceDriftDetectorTest {
     laptop.feed(compliant(MONDAY.plus(Duration.ofHours(11))).setEdrRunning(false));
     laptop.feed(compliant(MONDAY.plus(Duration.ofHours(12))).setEdrRunning(false));
 
-    // Then: the transition once, not the continuing state
+    // Then: the transition once, not the continuing state, to the device and to alice
     assertThat(laptop.findings)
+        .extracting(RiskFinding::getSubjectId)
+        .containsExactlyInAnyOrder(LAPTOP, "alice");
+    assertThat(laptop.findings)
+        .filteredOn(f -> f.getSubjectId().equals("alice"))
         .singleElement()
         .satisfies(
             f -> {
@@ -101,8 +105,10 @@ class ComplianceDriftDetectorTest {
       laptop.feed(compliant(MONDAY.plus(Duration.ofHours(h))).setFirewallEnabled(h % 2 == 0));
     }
 
-    // Then
-    assertThat(laptop.findings).hasSize(1);
+    // Then: once, to the device and to alice
+    assertThat(laptop.findings)
+        .extracting(RiskFinding::getSubjectId)
+        .containsExactlyInAnyOrder(LAPTOP, "alice");
   }
 
   @Test
@@ -117,8 +123,10 @@ class ComplianceDriftDetectorTest {
     List<RiskFinding> findings =
         laptop.feed(compliant(MONDAY.plus(Duration.ofHours(3))).setEdrRunning(false));
 
-    // Then
-    assertThat(findings).singleElement().satisfies(f -> assertThat(f.getScore()).isEqualTo(80.0));
+    // Then: to the device and to alice
+    assertThat(findings)
+        .extracting(RiskFinding::getSubjectId, RiskFinding::getScore)
+        .containsExactlyInAnyOrder(Tuple.tuple(LAPTOP, 80.0), Tuple.tuple("alice", 80.0));
   }
 
   @Test
@@ -134,8 +142,10 @@ class ComplianceDriftDetectorTest {
     List<RiskFinding> findings =
         laptop.feed(compliant(MONDAY.plus(Duration.ofHours(36))).setFirewallEnabled(false));
 
-    // Then
-    assertThat(findings).hasSize(1);
+    // Then: to the device and to alice
+    assertThat(findings)
+        .extracting(RiskFinding::getSubjectId)
+        .containsExactlyInAnyOrder(LAPTOP, "alice");
   }
 
   @Test
@@ -178,15 +188,23 @@ class ComplianceDriftDetectorTest {
     postureFirst.feed(compliant(MONDAY.plus(Duration.ofHours(2))).setFirewallEnabled(false));
     postureFirst.feed(usedBy("bob", signIn));
 
-    // Then bob gets the same finding either way
+    // Then the device and bob get the same findings either way
     assertThat(postureFirst.findings)
-        .filteredOn(f -> f.getSubjectId().equals("bob"))
-        .extracting(RiskFinding::getScore, RiskFinding::getTimestamp, RiskFinding::getSummary)
-        .containsExactlyElementsOf(
+        .extracting(
+            RiskFinding::getSubjectId,
+            RiskFinding::getScore,
+            RiskFinding::getTimestamp,
+            RiskFinding::getSummary)
+        .containsExactlyInAnyOrderElementsOf(
             usageFirst.findings.stream()
-                .map(f -> Tuple.tuple(f.getScore(), f.getTimestamp(), f.getSummary()))
+                .map(
+                    f ->
+                        Tuple.tuple(
+                            f.getSubjectId(), f.getScore(), f.getTimestamp(), f.getSummary()))
                 .toList());
-    assertThat(usageFirst.findings).extracting(RiskFinding::getSubjectId).containsExactly("bob");
+    assertThat(usageFirst.findings)
+        .extracting(RiskFinding::getSubjectId)
+        .containsExactlyInAnyOrder(LAPTOP, "bob");
   }
 
   @Test
@@ -207,15 +225,43 @@ class ComplianceDriftDetectorTest {
     List<RiskFinding> signInFirst = feed(before, healthy, later, drift);
     List<RiskFinding> driftFirst = feed(before, healthy, drift, later);
 
-    // Then both runs told alice once, with the same finding
+    // Then both runs told the device and alice once each, with the same findings
     assertThat(signInFirst)
-        .singleElement()
         .extracting(RiskFinding::getSubjectId)
-        .isEqualTo("alice");
+        .containsExactlyInAnyOrder(LAPTOP, "alice");
     assertThat(driftFirst)
         .extracting(RiskFinding::getFindingId, RiskFinding::getTimestamp)
-        .containsExactly(
-            Tuple.tuple(signInFirst.get(0).getFindingId(), signInFirst.get(0).getTimestamp()));
+        .containsExactlyInAnyOrderElementsOf(
+            signInFirst.stream()
+                .map(f -> Tuple.tuple(f.getFindingId(), f.getTimestamp()))
+                .toList());
+  }
+
+  @Test
+  void shouldTellTheDeviceItselfWhateverIsKnownOfItsUsers() {
+    // Given the owner's sign-in, which comes through the device repartition and may be processed
+    // before or after the drift report
+    DeviceSignal signIn = usedBy("alice", MONDAY.plus(Duration.ofHours(1)));
+    DeviceSignal healthy = DeviceSignal.ofPosture(compliant(MONDAY).build());
+    DeviceSignal drift =
+        DeviceSignal.ofPosture(
+            compliant(MONDAY.plus(Duration.ofHours(2))).setEdrRunning(false).build());
+
+    // When
+    List<RiskFinding> signInFirst = feed(healthy, signIn, drift);
+    List<RiskFinding> driftFirst = feed(healthy, drift, signIn);
+
+    // Then the device and alice are told in both orders, with the same findings
+    assertThat(signInFirst)
+        .extracting(RiskFinding::getSubjectId, RiskFinding::getSubjectType)
+        .containsExactlyInAnyOrder(
+            Tuple.tuple(LAPTOP, SubjectType.DEVICE), Tuple.tuple("alice", SubjectType.HUMAN));
+    assertThat(driftFirst)
+        .extracting(RiskFinding::getFindingId, RiskFinding::getTimestamp, RiskFinding::getScore)
+        .containsExactlyInAnyOrderElementsOf(
+            signInFirst.stream()
+                .map(f -> Tuple.tuple(f.getFindingId(), f.getTimestamp(), f.getScore()))
+                .toList());
   }
 
   private static List<RiskFinding> feed(DeviceSignal... signals) {

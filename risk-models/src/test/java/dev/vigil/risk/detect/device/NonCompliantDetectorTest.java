@@ -7,11 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectorSettings;
 import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.SubjectType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class NonCompliantDetectorTest {
@@ -181,6 +185,76 @@ class NonCompliantDetectorTest {
         .hasSize(2)
         .anySatisfy(f -> assertThat(f).startsWith("alice@" + MONDAY.plus(Duration.ofHours(4))))
         .anySatisfy(f -> assertThat(f).startsWith("bob@" + MONDAY.plus(Duration.ofHours(6))));
+  }
+
+  @Test
+  void shouldEndWithTheSameFindingInEveryOrderOfReportSignInAndAccess() {
+    // Given a report without EDR, then alice's sign-in (login topic) and, seconds later, her access
+    // (access topic) on the laptop: the three reach the device task in any order
+    Instant signInAt = MONDAY.plus(Duration.ofHours(10)).plusSeconds(5);
+    DeviceSignal report =
+        DeviceSignal.ofPosture(
+            compliant(MONDAY.plus(Duration.ofHours(10))).setEdrRunning(false).build());
+    DeviceSignal signIn =
+        DeviceSignal.ofUsage(
+            DeviceFixtures.LAPTOP,
+            new DeviceUsage("alice", SubjectType.HUMAN, "sign-in", signInAt));
+    DeviceSignal access =
+        DeviceSignal.ofUsage(
+            DeviceFixtures.LAPTOP,
+            new DeviceUsage("alice", SubjectType.HUMAN, "access", signInAt.plusSeconds(4)));
+
+    // When every order is fed to a fresh detector, keeping the last finding per id as fusion does
+    Set<List<String>> outcomes = new LinkedHashSet<>();
+    for (List<DeviceSignal> order : permutations(List.of(report, signIn, access))) {
+      DeviceFixtures.Device device =
+          new DeviceFixtures.Device(List.of(new NonCompliantDetector(DetectorSettings.defaults())));
+      order.forEach(device::feed);
+      Map<String, RiskFinding> kept = new TreeMap<>();
+      device.findings.forEach(f -> kept.put(f.getFindingId(), f));
+      outcomes.add(
+          kept.values().stream()
+              .map(
+                  f ->
+                      f.getSubjectId()
+                          + "@"
+                          + f.getTimestamp()
+                          + " "
+                          + f.getFindingId()
+                          + " "
+                          + f.getSourceEventIds())
+              .toList());
+    }
+
+    // Then all six orders end with one finding for alice, with the same id, stamped with her
+    // sign-in, the first moment she used the failing laptop
+    assertThat(outcomes)
+        .singleElement()
+        .satisfies(
+            found ->
+                assertThat(found)
+                    .singleElement()
+                    .asString()
+                    .startsWith("alice@" + signInAt)
+                    .contains("sign-in"));
+  }
+
+  /** Every order of the given items. */
+  private static <T> List<List<T>> permutations(List<T> items) {
+    if (items.size() <= 1) {
+      return List.of(items);
+    }
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      List<T> rest = new ArrayList<>(items);
+      T head = rest.remove(i);
+      for (List<T> tail : permutations(rest)) {
+        List<T> l = new ArrayList<>(List.of(head));
+        l.addAll(tail);
+        out.add(l);
+      }
+    }
+    return out;
   }
 
   /** Every merge of two sequences that keeps each one's own order. */
