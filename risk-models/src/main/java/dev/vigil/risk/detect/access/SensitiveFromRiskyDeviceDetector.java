@@ -31,6 +31,11 @@ import java.util.Objects;
  * its sessions (capped, newest kept). Country and ASN of an access are read from the access's
  * {@code country} and {@code asn} attributes when the enforcement point supplies them; an IP change
  * alone is not reported (mobile networks and NAT change addresses within a session).
+ *
+ * <p>Order independence: an access and the sign-in that created its session come from different
+ * topics and may be processed in either order (after a restart, one topic catches up first). An
+ * access whose session is not known yet is kept (a few, for {@code allowed-lateness}) and judged
+ * when that sign-in arrives, so the hijack is reported, at the access's time, either way.
  */
 public final class SensitiveFromRiskyDeviceDetector
     implements Detector<AccessSignal, SensitiveFromRiskyDeviceDetector.State> {
@@ -42,6 +47,7 @@ public final class SensitiveFromRiskyDeviceDetector
   public static final String HIJACK_ID = "access.session-hijack";
 
   private static final int FLAGGED_DEVICES = 4;
+  private static final int PENDING_ACCESSES = 4;
 
   private final int deviceCapacity;
   private final int sessionCapacity;
@@ -49,11 +55,13 @@ public final class SensitiveFromRiskyDeviceDetector
   private final long repeatMillis;
   private final Duration halfLife;
   private final Duration hijackHalfLife;
+  private final long latenessMillis;
 
   /**
    * Reads {@code device-capacity} (16), {@code session-capacity} (6), {@code learning-min-logins}
    * (3 successful sign-ins with a device id), {@code repeat-interval} (24h: how long an unknown
-   * device is not reported again), {@code half-life} (12h), {@code hijack-half-life} (24h).
+   * device is not reported again), {@code half-life} (12h), {@code hijack-half-life} (24h), {@code
+   * allowed-lateness} (5m: how long an access waits for the sign-in of its session).
    */
   public SensitiveFromRiskyDeviceDetector(DetectorSettings settings) {
     this.deviceCapacity = settings.getInt(ID + ".device-capacity", 16);
@@ -63,6 +71,8 @@ public final class SensitiveFromRiskyDeviceDetector
         settings.getDuration(ID + ".repeat-interval", Duration.ofHours(24)).toMillis();
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
     this.hijackHalfLife = settings.getDuration(ID + ".hijack-half-life", Duration.ofHours(24));
+    this.latenessMillis =
+        settings.getDuration(ID + ".allowed-lateness", Duration.ofMinutes(5)).toMillis();
   }
 
   /**
@@ -82,12 +92,44 @@ public final class SensitiveFromRiskyDeviceDetector
     Boolean reported;
   }
 
-  /** Devices and sessions learned from sign-ins, and unknown devices already reported. */
+  /**
+   * An access whose session was not known when it was processed, kept until its sign-in arrives or
+   * the allowed lateness passes. Positional, as {@link Session}.
+   */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({
+    "sessionId",
+    "deviceId",
+    "ip",
+    "country",
+    "asn",
+    "at",
+    "eventId",
+    "resource",
+    "sensitive"
+  })
+  public static final class PendingAccess {
+    String sessionId;
+    String deviceId;
+    String ip;
+    String country;
+    String asn;
+    long at;
+    String eventId;
+    String resource;
+    boolean sensitive;
+  }
+
+  /**
+   * Devices and sessions learned from sign-ins, unknown devices already reported, and accesses
+   * waiting for their session's sign-in.
+   */
   public static final class State {
     int loginsWithDevice;
     RecencySet devices = new RecencySet();
     List<Session> sessions = new ArrayList<>();
     RecencySet flagged = new RecencySet();
+    List<PendingAccess> pending = new ArrayList<>();
   }
 
   @Override
@@ -113,41 +155,55 @@ public final class SensitiveFromRiskyDeviceDetector
   @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     if (signal.login() != null) {
-      learn(signal.login(), state);
-      return List.of();
+      Session learned = learn(signal.login(), state);
+      return learned == null ? List.of() : judgePending(learned, state, signal);
     }
     AccessEvent event = signal.access();
     if (event == null) {
       return List.of();
     }
     Session session = session(state, event.getSessionId());
+    RiskFinding hijack = null;
     if (session != null && session.reported == null) {
-      String mismatch = mismatch(session, event);
+      String mismatch = mismatch(session, pending(event));
       if (mismatch != null) {
         session.reported = true;
-        return List.of(hijack(event, session, mismatch));
+        hijack = hijack(pending(event), signal, session, mismatch);
       }
+    } else if (session == null && event.getSessionId() != null) {
+      keepPending(state, pending(event));
     }
+    // Judged apart from the session: both hold, whichever of the access and the sign-in came first.
+    RiskFinding unknown = unknownDevice(event, state);
+    if (hijack == null) {
+      return unknown == null ? List.of() : List.of(unknown);
+    }
+    return unknown == null ? List.of(hijack) : List.of(hijack, unknown);
+  }
+
+  /** The finding for a sensitive access from a device never signed in with, or null. */
+  private RiskFinding unknownDevice(AccessEvent event, State state) {
     String device = event.getDeviceId();
     if (device == null
         || !sensitive(event.getSensitivity())
         || state.loginsWithDevice < learningMinLogins
         || state.devices.contains(RecencySet.fingerprint(device))) {
-      return List.of();
+      return null;
     }
     int key = RecencySet.fingerprint(device);
     int minute = RecencySet.minute(event.getTimestamp().toEpochMilli());
     int previous = state.flagged.lastSeen(key);
     if (previous != Integer.MIN_VALUE && (long) (minute - previous) * 60_000L < repeatMillis) {
-      return List.of();
+      return null;
     }
     state.flagged.touch(key, minute, FLAGGED_DEVICES);
-    return List.of(unknownDevice(event, state));
+    return unknownDeviceFinding(event, state);
   }
 
-  private void learn(LoginEvent login, State state) {
+  /** Learns from a sign-in; returns the session it created, or null. */
+  private Session learn(LoginEvent login, State state) {
     if (login.getOutcome() != LoginOutcome.SUCCESS) {
-      return;
+      return null;
     }
     long at = login.getTimestamp().toEpochMilli();
     if (login.getDeviceId() != null) {
@@ -156,7 +212,7 @@ public final class SensitiveFromRiskyDeviceDetector
           RecencySet.fingerprint(login.getDeviceId()), RecencySet.minute(at), deviceCapacity);
     }
     if (login.getSessionId() == null || session(state, login.getSessionId()) != null) {
-      return;
+      return null;
     }
     Session s = new Session();
     s.sessionId = login.getSessionId();
@@ -174,6 +230,58 @@ public final class SensitiveFromRiskyDeviceDetector
     while (state.sessions.size() > Math.max(sessionCapacity, 1)) {
       state.sessions.remove(0);
     }
+    return state.sessions.contains(s) ? s : null;
+  }
+
+  /** Judges the accesses that arrived before the sign-in of their session, earliest first. */
+  private List<RiskFinding> judgePending(Session session, State state, AccessSignal signal) {
+    List<RiskFinding> out = List.of();
+    for (var it = state.pending.iterator(); it.hasNext(); ) {
+      PendingAccess access = it.next();
+      if (!access.sessionId.equals(session.sessionId)) {
+        continue;
+      }
+      it.remove();
+      String mismatch = session.reported == null ? mismatch(session, access) : null;
+      if (mismatch != null) {
+        session.reported = true;
+        out = List.of(hijack(access, signal, session, mismatch));
+      }
+    }
+    return out;
+  }
+
+  /** Keeps an access whose session is unknown, within the lateness and the cap, in time order. */
+  private void keepPending(State state, PendingAccess access) {
+    long newest = access.at;
+    for (PendingAccess p : state.pending) {
+      newest = Math.max(newest, p.at);
+    }
+    long oldest = newest - latenessMillis;
+    state.pending.removeIf(p -> p.at < oldest);
+    if (access.at < oldest) {
+      return;
+    }
+    state.pending.add(access);
+    state.pending.sort(
+        (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : a.eventId.compareTo(b.eventId));
+    while (state.pending.size() > PENDING_ACCESSES) {
+      state.pending.remove(state.pending.size() - 1);
+    }
+  }
+
+  private static PendingAccess pending(AccessEvent event) {
+    PendingAccess p = new PendingAccess();
+    p.sessionId = event.getSessionId();
+    p.deviceId = event.getDeviceId();
+    p.ip = event.getIp();
+    p.country = event.getAttributes().get("country");
+    p.asn = event.getAttributes().get("asn");
+    p.at = event.getTimestamp().toEpochMilli();
+    p.eventId = event.getEventId();
+    p.resource = event.getResource();
+    p.sensitive = sensitive(event.getSensitivity());
+    return p;
   }
 
   private static Session session(State state, String sessionId) {
@@ -189,29 +297,31 @@ public final class SensitiveFromRiskyDeviceDetector
   }
 
   /** What differs between the session's sign-in and this access, or null when nothing does. */
-  private static String mismatch(Session session, AccessEvent event) {
+  private static String mismatch(Session session, PendingAccess access) {
     if (session.deviceId != null
-        && event.getDeviceId() != null
-        && !session.deviceId.equals(event.getDeviceId())) {
+        && access.deviceId != null
+        && !session.deviceId.equals(access.deviceId)) {
       return "device";
     }
-    String country = event.getAttributes().get("country");
-    if (session.country != null && country != null && !session.country.equalsIgnoreCase(country)) {
+    if (session.country != null
+        && access.country != null
+        && !session.country.equalsIgnoreCase(access.country)) {
       return "country";
     }
-    Long asn = parseAsn(event.getAttributes().get("asn"));
+    Long asn = parseAsn(access.asn);
     if (session.asn != null && asn != null && !Objects.equals(session.asn, asn)) {
       return "asn";
     }
     return null;
   }
 
-  private RiskFinding hijack(AccessEvent event, Session session, String mismatch) {
+  private RiskFinding hijack(
+      PendingAccess access, AccessSignal signal, Session session, String mismatch) {
     String seen =
         switch (mismatch) {
-          case "device" -> "device " + event.getDeviceId();
-          case "country" -> "country " + event.getAttributes().get("country");
-          default -> "network AS" + event.getAttributes().get("asn");
+          case "device" -> "device " + access.deviceId;
+          case "country" -> "country " + access.country;
+          default -> "network AS" + access.asn;
         };
     String signedIn =
         switch (mismatch) {
@@ -220,11 +330,11 @@ public final class SensitiveFromRiskyDeviceDetector
           default -> "network AS" + session.asn;
         };
     double score = mismatch.equals("device") ? 80 : mismatch.equals("country") ? 75 : 60;
-    if (sensitive(event.getSensitivity())) {
+    if (access.sensitive) {
       score += 10;
     }
     return Findings.finding(
-            HIJACK_ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
+            HIJACK_ID, signal.subjectId(), signal.subjectType(), Instant.ofEpochMilli(access.at))
         .score(score)
         .confidence(mismatch.equals("asn") ? 0.6 : 0.85)
         .halfLife(hijackHalfLife)
@@ -232,25 +342,25 @@ public final class SensitiveFromRiskyDeviceDetector
             String.format(
                 Locale.ROOT,
                 "Used session %s from %s, but the session was signed in from %s.",
-                event.getSessionId(),
+                access.sessionId,
                 seen,
                 signedIn))
-        .evidence("sessionId", event.getSessionId())
+        .evidence("sessionId", access.sessionId)
         .evidence("mismatch", mismatch)
         .evidence("sessionDevice", session.deviceId)
         .evidence("sessionIp", session.ip)
         .evidence("sessionCountry", session.country)
         .evidence("sessionAsn", session.asn)
         .evidence("sessionStart", Instant.ofEpochMilli(session.at))
-        .evidence("device", event.getDeviceId())
-        .evidence("ip", event.getIp())
-        .evidence("resource", event.getResource())
-        .sourceEvents(session.eventId, event.getEventId())
+        .evidence("device", access.deviceId)
+        .evidence("ip", access.ip)
+        .evidence("resource", access.resource)
+        .sourceEvents(session.eventId, access.eventId)
         .tactic(mismatch.equals("device") ? "T1550.004" : "T1539")
         .build();
   }
 
-  private RiskFinding unknownDevice(AccessEvent event, State state) {
+  private RiskFinding unknownDeviceFinding(AccessEvent event, State state) {
     Sensitivity s = event.getSensitivity();
     return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
         .score(s == Sensitivity.RESTRICTED ? 55 : 40)

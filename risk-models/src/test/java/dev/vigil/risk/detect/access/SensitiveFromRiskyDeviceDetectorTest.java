@@ -137,4 +137,79 @@ class SensitiveFromRiskyDeviceDetectorTest {
     // Then
     assertThat(alice.findings).isEmpty();
   }
+
+  @Test
+  void shouldReportTheSameHijackWhenTheAccessIsProcessedBeforeTheSignInOfItsSession() {
+    // Given: the same week, and a stolen cookie of a session whose sign-in arrives after the
+    // access that abuses it (login and access topics catch up in either order after a restart)
+    Instant friday = usualWeek();
+    Instant signIn = friday.plus(Duration.ofHours(3));
+    var stolen =
+        access(signIn.plusSeconds(40), "/hr/salaries")
+            .setSensitivity(Sensitivity.CONFIDENTIAL)
+            .setDeviceId("dev-attacker")
+            .setSessionId("s-late")
+            .build();
+    var ownUse =
+        access(signIn.plusSeconds(20), "/mail/inbox").setDeviceId(LAPTOP).setSessionId("s-late");
+    var login = login(signIn, LAPTOP, "s-late").build();
+    AccessFixtures.Subject inOrder =
+        new AccessFixtures.Subject(
+            List.of(new SensitiveFromRiskyDeviceDetector(DetectorSettings.defaults())));
+    feedWeek(inOrder);
+
+    // When: in event-time order for one copy, both accesses first for the other
+    inOrder.feed(AccessSignal.ofLogin(login));
+    inOrder.feed(ownUse);
+    inOrder.feed(AccessSignal.ofAccess(stolen));
+    alice.findings.clear();
+    alice.feed(AccessSignal.ofAccess(stolen));
+    alice.feed(ownUse);
+    alice.feed(AccessSignal.ofLogin(login));
+
+    // Then: one hijack and the unknown device, at the access's time, identical whichever came first
+    assertThat(inOrder.findings(SensitiveFromRiskyDeviceDetector.HIJACK_ID))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getTimestamp()).isEqualTo(stolen.getTimestamp());
+              assertThat(f.getScore()).isEqualTo(90.0);
+            });
+    assertThat(inOrder.findings(SensitiveFromRiskyDeviceDetector.ID)).hasSize(1);
+    assertThat(alice.findings).containsExactlyInAnyOrderElementsOf(inOrder.findings);
+  }
+
+  @Test
+  void shouldForgetAnAccessWaitingForItsSignInOnceTheLatenessHasPassed() {
+    // Given: an access of an unknown session, then the subject's later activity an hour on
+    Instant friday = usualWeek();
+    alice.feed(
+        access(friday.plus(Duration.ofHours(3)), "/mail/inbox")
+            .setDeviceId("dev-attacker")
+            .setSessionId("s-old"));
+    alice.feed(
+        access(friday.plus(Duration.ofHours(4)), "/mail/inbox")
+            .setDeviceId(LAPTOP)
+            .setSessionId("s-other"));
+
+    // When: the sign-in of the first session arrives beyond the lateness
+    alice.feed(login(friday.plus(Duration.ofHours(3)).minusSeconds(30), LAPTOP, "s-old"));
+
+    // Then: not judged any more
+    assertThat(alice.findings).isEmpty();
+  }
+
+  /** Feeds alice's usual week to another subject with the same detector. */
+  private static void feedWeek(AccessFixtures.Subject subject) {
+    for (int day = 0; day < 5; day++) {
+      Instant at = MONDAY.plus(Duration.ofDays(day)).plus(Duration.ofHours(8));
+      String session = "s-" + day;
+      subject.feed(login(at, LAPTOP, session));
+      subject.feed(
+          access(at.plusSeconds(60), "/finance/ledger")
+              .setSensitivity(Sensitivity.RESTRICTED)
+              .setDeviceId(LAPTOP)
+              .setSessionId(session));
+    }
+  }
 }
