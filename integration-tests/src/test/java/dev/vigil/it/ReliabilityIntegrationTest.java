@@ -15,9 +15,7 @@ import dev.vigil.dev.demo.GeneratedEventSender;
 import dev.vigil.dev.demo.generator.GeneratedEvent;
 import dev.vigil.dev.demo.generator.GeneratorSettings;
 import dev.vigil.dev.demo.generator.TrafficGenerator;
-import dev.vigil.risk.detect.device.ComplianceDriftDetector;
 import dev.vigil.risk.detect.login.NewDeviceDetector;
-import dev.vigil.risk.detect.login.PasswordSprayDetector;
 import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
@@ -53,7 +51,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -107,32 +104,12 @@ class ReliabilityIntegrationTest {
     Set<String> findings() {
       return new HashSet<>(findingIds);
     }
-
-    /** The finding ids, less those raised by the given detectors. */
-    Set<String> findingsExcept(Set<String> detectors) {
-      Set<String> out = new HashSet<>();
-      for (String id : findingIds) {
-        if (!detectors.contains(detectorOf.get(id))) {
-          out.add(id);
-        }
-      }
-      return out;
-    }
   }
 
   // ---------------------------------------------------------------- tests
 
   @Test
   @Order(1)
-  @Disabled(
-      "Still order dependent after the device order fixes (h-drift, 2026-11-26, 7,662 records,"
-          + " reference 47 commands, 94 alerts): 2 extra commands, 1 extra alert. The reference"
-          + " missed grace.tanaka's access.session-hijack finding (the access, access topic, was"
-          + " processed before the sign-in that created its session, login topic, and is not"
-          + " looked at again), the crashed run raised it (step-up); and zoe.schmidt got one more"
-          + " session revocation (a new session while at high risk), not analysed yet. The device"
-          + " detectors (compliance drift to the device, non-compliant sign-in vs access order) no"
-          + " longer differ. Figures: docs/reliability.md.")
   void shouldProduceTheSameDecisionsAfterAKill9MidStreamAndARestartOnTheSameState()
       throws Exception {
     crashAndRestart("crash-keep-state", false);
@@ -140,18 +117,6 @@ class ReliabilityIntegrationTest {
 
   @Test
   @Order(2)
-  @Disabled(
-      "Still order dependent across partitions (measured 2026-11-26 after the device-finding fix;"
-          + " 7,487 records, reference 52 commands, 96 alerts): kill -9 with the state deleted gave"
-          + " 4 missing and 1 extra command, 4 missing and 1 extra alert, all from the password"
-          + " spray: yusuf.rao, lena.moreau, noah.fischer and farid.mueller (attempts"
-          + " 06:54:40.4-41.9) got no login.password-spray TARGET finding, so no medium step-up,"
-          + " and ximena.novak got one (as on the same state). The spray's attempts reach the"
-          + " IP-keyed task through the login-by-ip repartition from three login partitions in an"
-          + " order that differs between runs, and a late one was dropped from the detector's full"
-          + " buffer; fixed since (PasswordSprayDetectorTest), not re-measured here yet."
-          + " device.non-compliant's sign-in vs access order is fixed too (h-drift), not"
-          + " re-measured. Figures: docs/reliability.md.")
   void shouldProduceTheSameDecisionsAfterAKill9AndARestartWithTheLocalStateLost() throws Exception {
     crashAndRestart("crash-lost-state", true);
   }
@@ -282,17 +247,6 @@ class ReliabilityIntegrationTest {
 
   @Test
   @Order(5)
-  @Disabled(
-      "Findings still depend on the order of records joined across partitions (2026-11-26,"
-          + " ~7,400 records, reference ~152 findings; commands: run 1 one extra from the spray,"
-          + " since fixed, run 2 identical): device.non-compliant is stamped with the user's"
-          + " earliest use known when it is raised, and a sign-in (login topic) and an access"
-          + " (access topic) of the same user reach the device task in either order (chen.levi"
-          + " 07:28:19.203 in the reference, 07:28:14.597 here); and a device.compliance-drift"
-          + " report goes to the device itself only when none of its users is known yet (its"
-          + " alert dev-... rose to high is then missing). Both fixed since (h-drift:"
-          + " NonCompliantDetectorTest, ComplianceDriftDetectorTest), not re-measured here yet."
-          + " Figures: docs/reliability.md.")
   void shouldRaiseTheSameFindingsAfterAGracefulRestartMidStream() throws Exception {
     Outcome ref = reference();
     String prefix = unique("graceful-restart");
@@ -328,16 +282,9 @@ class ReliabilityIntegrationTest {
           recovery,
           "graceful close mid-stream (after the first commits, the second half in flight),"
               + " restart on the same state directory");
-      // Two detectors join records that reach their task through different partitions and are
-      // still order dependent when one side lags by more than the allowed lateness (measured
-      // 2026-11-26, see docs/reliability.md): the spray's earliest attempt, arriving through the
-      // login-by-ip repartition after later ones, can fall outside its episode; a drift report
-      // processed before the device's user is known goes to the device, after it to the user.
-      // Their findings, and the decisions that follow from them, are compared in the report only.
-      Set<String> orderDependent = Set.of(PasswordSprayDetector.ID, ComplianceDriftDetector.ID);
-      assertThat(outcome.findingsExcept(orderDependent))
-          .as("findings vs reference")
-          .isEqualTo(ref.findingsExcept(orderDependent));
+      assertThat(outcome.findings()).as("findings vs reference").isEqualTo(ref.findings());
+      assertThat(outcome.commands()).as("commands vs reference").isEqualTo(ref.commands());
+      assertThat(outcome.alerts()).as("alerts vs reference").isEqualTo(ref.alerts());
       assertThat(outcome.commandIds()).as("commands, none repeated").doesNotHaveDuplicates();
       assertThat(outcome.alertIds()).as("alerts, none repeated").doesNotHaveDuplicates();
     }
