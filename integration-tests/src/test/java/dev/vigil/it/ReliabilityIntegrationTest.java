@@ -1,54 +1,33 @@
 package dev.vigil.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
 import dev.vigil.app.errors.DeadLetters;
-import dev.vigil.app.topics.ConsumerLag;
-import dev.vigil.app.topics.TopicAdmin;
 import dev.vigil.dev.DataDirectories;
-import dev.vigil.dev.demo.GeneratedEventSender;
 import dev.vigil.dev.demo.generator.GeneratedEvent;
-import dev.vigil.dev.demo.generator.GeneratorSettings;
-import dev.vigil.dev.demo.generator.TrafficGenerator;
+import dev.vigil.it.ReliabilityRuns.Outcome;
 import dev.vigil.risk.detect.login.NewDeviceDetector;
-import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
-import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -75,36 +54,9 @@ class ReliabilityIntegrationTest {
 
   @RegisterExtension static final VigilCluster CLUSTER = VigilCluster.shared();
 
-  private static final long SEED = 12;
-  private static final Duration CATCH_UP = Duration.ofSeconds(300);
   private static final Map<String, Map<String, Object>> REPORT = new LinkedHashMap<>();
-  private static List<GeneratedEvent> input;
-  private static Outcome reference;
 
   @TempDir Path work;
-
-  /**
-   * What a run produced: command and alert ids in the order read, so repeats show, and a one-line
-   * description of each (for the report when runs differ).
-   */
-  record Outcome(
-      List<String> commandIds,
-      List<String> alertIds,
-      List<String> findingIds,
-      Map<String, String> detectorOf,
-      Map<String, String> described) {
-    Set<String> commands() {
-      return new HashSet<>(commandIds);
-    }
-
-    Set<String> alerts() {
-      return new HashSet<>(alertIds);
-    }
-
-    Set<String> findings() {
-      return new HashSet<>(findingIds);
-    }
-  }
 
   // ---------------------------------------------------------------- tests
 
@@ -338,74 +290,19 @@ class ReliabilityIntegrationTest {
   }
 
   private Process startChild(String prefix, Path state, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx384m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.vigil.app.cli.VigilCli");
-    cmd.add("--bootstrap-servers");
-    cmd.add(CLUSTER.bootstrapServers());
-    cmd.add("--topic-prefix");
-    cmd.add(prefix);
-    settings(prefix, state)
-        .forEach(
-            (k, v) -> {
-              cmd.add("--set");
-              cmd.add(k + "=" + v);
-            });
-    cmd.add("run");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_") || k.startsWith("KAFKA_"));
-    return pb.start();
+    return ReliabilityRuns.startChild(CLUSTER.bootstrapServers(), settings(prefix, state), log);
   }
 
   // ---------------------------------------------------------------- reference and input
 
-  private synchronized Outcome reference() throws Exception {
-    if (reference == null) {
-      String prefix = unique("reference");
-      Topics topics = createTopics(prefix);
-      long started = System.nanoTime();
-      try (VigilApplication app = new VigilApplication(config(prefix, work.resolve("ref-state")))) {
-        app.start(Duration.ofSeconds(90));
-        send(topics, input());
-        awaitCaughtUp(prefix, topics);
-        reference = read(topics);
-      }
-      assertThat(reference.commandIds())
-          .as("reference commands")
-          .isNotEmpty()
-          .doesNotHaveDuplicates();
-      assertThat(reference.alertIds()).as("reference alerts").isNotEmpty().doesNotHaveDuplicates();
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("inputRecords", input().size());
-      row.put("commands", reference.commandIds().size());
-      row.put("alerts", reference.alertIds().size());
-      row.put("findings", reference.findingIds().size());
-      row.put("runMillis", Duration.ofNanos(System.nanoTime() - started).toMillis());
-      REPORT.put("reference", row);
-    }
-    return reference;
+  private Outcome reference() throws Exception {
+    Outcome ref = ReliabilityRuns.reference(runs(), work.resolve("ref-state"));
+    REPORT.put("reference", ReliabilityRuns.referenceRow());
+    return ref;
   }
 
-  /** Benign traffic and the attack library, stamped in the last hour so every bound accepts it. */
-  private static synchronized List<GeneratedEvent> input() {
-    if (input == null) {
-      Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(40));
-      TrafficGenerator generator =
-          new TrafficGenerator(
-              new GeneratorSettings(
-                  SEED, 60, 12, start, 4.0, Duration.ofSeconds(20), Duration.ofSeconds(20)));
-      input =
-          Stream.concat(
-                  Stream.concat(
-                      generator.referenceData().stream(), generator.history(Duration.ofHours(12))),
-                  generator.events(Duration.ofMinutes(25)))
-              .toList();
-    }
-    return input;
+  private static List<GeneratedEvent> input() {
+    return ReliabilityRuns.input();
   }
 
   // ---------------------------------------------------------------- poison pills
@@ -470,57 +367,29 @@ class ReliabilityIntegrationTest {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The shared steps of a run, on the shared broker. */
+  private static ReliabilityRuns runs() {
+    return new ReliabilityRuns(CLUSTER.bootstrapServers(), CLUSTER.registryUrl(), (short) 1);
+  }
+
   private static String unique(String name) {
-    return "rel-" + name + "-" + UUID.randomUUID().toString().substring(0, 6);
+    return ReliabilityRuns.unique(name);
   }
 
   private static Map<String, String> settings(String prefix, Path state) {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("schema.registry.url", CLUSTER.registryUrl());
-    s.put("application.id", prefix + "-app");
-    s.put("state.dir", state.toString());
-    s.put("replication.factor", "1");
-    s.put("http.port", "-1");
-    s.put("commit.interval.ms", "200");
-    // No wall-clock decay during a run, so runs are compared on their input alone.
-    s.put("decay.interval", "1h");
-    s.put("sets.enabled", "false");
-    s.put("kafka.group.initial.rebalance.delay.ms", "0");
-    return s;
+    return runs().settings(prefix, state);
   }
 
   private static VigilConfig config(String prefix, Path state) {
-    VigilConfig c =
-        VigilConfig.defaults()
-            .with("bootstrap.servers", CLUSTER.bootstrapServers(), "test")
-            .with("topic.prefix", prefix, "test");
-    for (var e : settings(prefix, state).entrySet()) {
-      if (!e.getKey().startsWith("kafka.")) {
-        c = c.with(e.getKey(), e.getValue(), "test");
-      }
-    }
-    return c;
+    return runs().config(prefix, settings(prefix, state));
   }
 
   private static Topics createTopics(String prefix) throws Exception {
-    VigilConfig config = config(prefix, Path.of("unused"));
-    Topics topics = VigilApplication.topics(config);
-    try (TopicAdmin admin = new TopicAdmin(config.clientProperties(), Duration.ofSeconds(30))) {
-      admin.createAll(topics, 3, (short) 1);
-    }
-    return topics;
+    return runs().createTopics(prefix);
   }
 
   private static void send(Topics topics, List<GeneratedEvent> events) {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-    cfg.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer())) {
-      new GeneratedEventSender(p, topics).send(events.stream());
-      p.flush();
-    }
+    runs().send(topics, events);
   }
 
   private static <V> void sendTyped(Topic<String, V> topic, List<ProducerRecord<String, V>> records)
@@ -546,159 +415,16 @@ class ReliabilityIntegrationTest {
         topics.login().name(), null, at.toEpochMilli(), e.getSubjectId(), e);
   }
 
-  private static List<String> inputTopics(Topics topics) {
-    return List.of(
-        topics.login().name(),
-        topics.access().name(),
-        topics.devicePosture().name(),
-        topics.networkFlow().name(),
-        topics.external().name(),
-        topics.grants().name());
-  }
-
-  /** Waits until the group has committed a transaction's worth of progress. */
   private static void awaitCommittedProgress(String group) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
-      await()
-          .alias("first instance has committed progress before the crash")
-          .atMost(CATCH_UP)
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () ->
-                  admin
-                      .listConsumerGroupOffsets(group)
-                      .partitionsToOffsetAndMetadata()
-                      .get()
-                      .values()
-                      .stream()
-                      .anyMatch(o -> o != null && o.offset() > 0));
-    }
+    runs().awaitCommittedProgress(group);
   }
 
-  /**
-   * Waits until the application's group has processed every record of its inputs and internal
-   * topics. Exact: {@link ConsumerLag} counts a partition up to two offsets short as caught up
-   * (transaction markers occupy offsets), which would also pass with the last one or two records of
-   * a partition unprocessed; here a short gap counts only if a read_committed consumer finds no
-   * record in it.
-   */
   private static void awaitCaughtUp(String prefix, Topics topics) {
-    String group = prefix + "-app";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()));
-        KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      await()
-          .alias("application " + group + " caught up with its input")
-          .atMost(CATCH_UP)
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                Set<String> all = new HashSet<>(inputTopics(topics));
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                committed.keySet().forEach(tp -> all.add(tp.topic()));
-                if (ConsumerLag.of(admin, group, all) > 0) {
-                  return false;
-                }
-                Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-                admin
-                    .describeTopics(List.copyOf(all))
-                    .allTopicNames()
-                    .get()
-                    .forEach(
-                        (name, d) ->
-                            d.partitions()
-                                .forEach(
-                                    p ->
-                                        request.put(
-                                            new TopicPartition(name, p.partition()),
-                                            OffsetSpec.latest())));
-                for (var e : admin.listOffsets(request).all().get().entrySet()) {
-                  OffsetAndMetadata c = committed.get(e.getKey());
-                  long from = c == null ? 0 : c.offset();
-                  if (from < e.getValue().offset()
-                      && hasRecords(consumer, e.getKey(), from, e.getValue().offset())) {
-                    return false;
-                  }
-                }
-                return true;
-              });
-    }
-  }
-
-  private static KafkaConsumer<byte[], byte[]> committedReader() {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(
-        cfg,
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-  }
-
-  /** Whether a read_committed consumer finds a record in [from, end) (markers are skipped). */
-  private static boolean hasRecords(
-      KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
-    consumer.assign(List.of(tp));
-    consumer.seek(tp, from);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      var records = consumer.poll(Duration.ofMillis(100));
-      if (!records.isEmpty()) {
-        return records.records(tp).stream().anyMatch(r -> r.offset() < end);
-      }
-      if (consumer.position(tp) >= end) {
-        return false;
-      }
-    }
-    return true; // An open transaction holds the last stable offset back: not caught up.
+    runs().awaitCaughtUp(prefix, topics);
   }
 
   private static Outcome read(Topics topics) {
-    List<String> commands = new ArrayList<>();
-    Map<String, String> described = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : readAll(topics.commands(), topics)) {
-      EnforcementCommand c =
-          topics.commands().valueSerde().deserializer().deserialize(r.topic(), r.value());
-      commands.add(c.getCommandId());
-      described.put(
-          c.getCommandId(),
-          c.getSubjectId()
-              + " "
-              + c.getAction()
-              + " "
-              + c.getRuleId()
-              + " at "
-              + c.getIssuedAt()
-              + " sessions "
-              + c.getSessionIds()
-              + ": "
-              + c.getReason());
-    }
-    List<String> alerts = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : readAll(topics.alerts(), topics)) {
-      RiskAlert a = topics.alerts().valueSerde().deserializer().deserialize(r.topic(), r.value());
-      alerts.add(a.getAlertId());
-      described.put(
-          a.getAlertId(), a.getSubjectId() + " at " + a.getTimestamp() + ": " + a.getHeadline());
-    }
-    List<String> findings = new ArrayList<>();
-    Map<String, String> detectorOf = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : readAll(topics.findings(), topics)) {
-      RiskFinding f = decodeFinding(topics, r);
-      findings.add(f.getFindingId());
-      detectorOf.put(f.getFindingId(), f.getDetectorId());
-      described.put(
-          f.getFindingId(),
-          f.getSubjectId()
-              + " "
-              + f.getDetectorId()
-              + " at "
-              + f.getTimestamp()
-              + ": "
-              + f.getSummary());
-    }
-    return new Outcome(commands, alerts, findings, detectorOf, described);
+    return runs().read(topics);
   }
 
   private static List<String> describe(List<RiskFinding> findings) {
@@ -711,78 +437,17 @@ class ReliabilityIntegrationTest {
     return topics.findings().valueSerde().deserializer().deserialize(r.topic(), r.value());
   }
 
-  /** Every committed record of a topic, read_committed, from the beginning to the end. */
   private static List<ConsumerRecord<byte[], byte[]>> readAll(Topic<?, ?> topic, Topics topics) {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            cfg,
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))
-          && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    out.sort(Comparator.comparingLong(ConsumerRecord::offset));
-    return out;
+    return runs().readAll(topic);
   }
 
   private static void assertSameAsReference(Outcome ref, Outcome outcome) {
-    assertThat(outcome.commandIds()).as("commands, none repeated").doesNotHaveDuplicates();
-    assertThat(outcome.alertIds()).as("alerts, none repeated").doesNotHaveDuplicates();
-    assertThat(outcome.commands()).as("commands vs reference").isEqualTo(ref.commands());
-    assertThat(outcome.alerts()).as("alerts vs reference").isEqualTo(ref.alerts());
+    ReliabilityRuns.assertSameAsReference(ref, outcome);
   }
 
   private static void record(
       String name, int inputSize, Outcome ref, Outcome outcome, Duration recovery, String fault) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("fault", fault);
-    row.put("inputRecords", inputSize);
-    row.put(
-        "compared",
-        "command ids ("
-            + ref.commands().size()
-            + " in reference) and alert ids ("
-            + ref.alerts().size()
-            + "), read_committed");
-    row.put("commands", outcome.commandIds().size());
-    row.put("alerts", outcome.alertIds().size());
-    row.put("missingCommands", described(ref, ref.commands(), outcome.commands()));
-    row.put("extraCommands", described(outcome, outcome.commands(), ref.commands()));
-    row.put("missingAlerts", described(ref, ref.alerts(), outcome.alerts()));
-    row.put("extraAlerts", described(outcome, outcome.alerts(), ref.alerts()));
-    row.put("findings", outcome.findingIds().size() + " (reference " + ref.findings().size() + ")");
-    row.put("missingFindings", described(ref, ref.findings(), outcome.findings()));
-    row.put("extraFindings", described(outcome, outcome.findings(), ref.findings()));
-    row.put("recoveryMillis", recovery.toMillis());
-    REPORT.put(name, row);
-  }
-
-  /** The ids in {@code ids} that {@code other} lacks, each with its description. */
-  private static List<String> described(Outcome from, Set<String> ids, Set<String> other) {
-    List<String> out = new ArrayList<>();
-    for (String id : ids) {
-      if (!other.contains(id)) {
-        out.add(id + " " + from.described().get(id));
-      }
-    }
-    out.sort(Comparator.naturalOrder());
-    return out;
+    REPORT.put(name, ReliabilityRuns.comparison(inputSize, ref, outcome, recovery, fault));
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
@@ -792,12 +457,7 @@ class ReliabilityIntegrationTest {
 
   @AfterAll
   static void writeReport() throws Exception {
-    REPORT.forEach((k, v) -> System.out.println("reliability " + k + ": " + v));
-    Path out = Path.of("target", "reliability-report.json");
-    Files.createDirectories(out.getParent());
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("broker", CLUSTER.description());
-    doc.put("tests", REPORT);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
+    ReliabilityRuns.writeReport(
+        Path.of("target", "reliability-report.json"), CLUSTER.description(), REPORT);
   }
 }

@@ -1,6 +1,8 @@
 package dev.vigil.app.cli;
 
+import dev.vigil.app.StartupProbe;
 import dev.vigil.app.VigilApplication;
+import dev.vigil.app.config.Settings;
 import dev.vigil.app.config.VigilConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -30,6 +32,16 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Thread hook = new Thread(stop::countDown, "vigil-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      // Before the application is assembled: its topology depends on the signal topics'
+      // partition counts, read from the brokers.
+      StartupProbe.awaitDependencies(
+          config.clientProperties(),
+          config.schemaRegistryUrl(),
+          config.get(Settings.STARTUP_MAX_WAIT));
+    } catch (IllegalStateException e) {
+      throw new CliFailure(VigilCli.FAILED, e.getMessage());
+    }
     try (VigilApplication app = new VigilApplication(config)) {
       try {
         app.start(Duration.ofMinutes(2));
