@@ -15,12 +15,16 @@ import org.apache.kafka.streams.processor.api.Record;
  * (enforced decisions to the commands topic, every decision to the audit topic).
  *
  * <p>Time: a finding is scored at its own event time (see {@link SubjectScorer}). A wall-clock
- * punctuator moves every subject with active risk forward: to the task's stream time less the
- * allowed lateness while findings keep arriving, to the wall clock only once none has arrived for a
- * whole interval. Both evaluate decay on the same grid, so when they run does not change what is
- * published. The punctuator reads only the subjects due by then from the due index ({@link
- * SubjectRiskStore}); a subject without active risk, or whose next grid instant is still ahead, is
- * not read at all.
+ * punctuator moves every subject with active risk forward, held back by the allowed lateness: to
+ * the task's stream time plus the wall-clock time that has passed since records last arrived (a
+ * finding, or anything that moved the task's stream time), never beyond the wall clock. So event
+ * time runs on at the wall clock's pace only while nothing arrives: a replay of old history that
+ * pauses (a batch ends, upstream is busy) is not moved days ahead to the wall clock between two of
+ * its events, while live, where stream time follows the wall clock, subjects reach the wall clock
+ * as before. After a restart the time passes from the restored stream time. Both evaluate decay on
+ * the same grid, so when they run does not change what is published. The punctuator reads only the
+ * subjects due by then from the due index ({@link SubjectRiskStore}); a subject without active
+ * risk, or whose next grid instant is still ahead, is not read at all.
  */
 final class ScoringProcessor implements Processor<String, RiskFinding, String, ScoringOutput> {
 
@@ -29,7 +33,15 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   private final long latenessMillis;
   private ProcessorContext<String, ScoringOutput> context;
   private SubjectRiskStore store;
-  private long lastRecordWallMillis = Long.MIN_VALUE;
+
+  /** Wall-clock time at which a finding last arrived (or the processor started). */
+  private long findingAtWallMillis;
+
+  /** Wall-clock time after which the task's stream time last moved, as punctuations see it. */
+  private long streamMovedAtWallMillis;
+
+  private long lastPunctuationWallMillis;
+  private long seenStreamMillis = -1;
   private boolean indexed;
 
   ScoringProcessor(SubjectScorer scorer, Duration decayInterval, Duration allowedLateness) {
@@ -42,6 +54,11 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   public void init(ProcessorContext<String, ScoringOutput> context) {
     this.context = context;
     this.store = new SubjectRiskStore(context, scorer);
+    // Counted from the start: after a restart, subjects move on from the restored stream time.
+    long wall = context.currentSystemTimeMs();
+    this.findingAtWallMillis = wall;
+    this.streamMovedAtWallMillis = wall;
+    this.lastPunctuationWallMillis = wall;
     context.schedule(decayInterval, PunctuationType.WALL_CLOCK_TIME, this::decay);
   }
 
@@ -52,7 +69,7 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
       return;
     }
     long wall = context.currentSystemTimeMs();
-    lastRecordWallMillis = wall;
+    findingAtWallMillis = wall;
     SubjectRiskStore.Loaded loaded = store.load(record.key());
     SubjectRiskState state = loaded.state();
     if (state.subjectType == null || state.subjectType == dev.vigil.schema.SubjectType.UNKNOWN) {
@@ -65,14 +82,20 @@ final class ScoringProcessor implements Processor<String, RiskFinding, String, S
   }
 
   private void decay(long wallClockMillis) {
-    boolean idle =
-        lastRecordWallMillis == Long.MIN_VALUE
-            || wallClockMillis - lastRecordWallMillis >= decayInterval.toMillis();
+    long streamMillis = context.currentStreamTimeMs();
+    if (streamMillis != seenStreamMillis) {
+      // Records (signals or findings) arrived since the last run, at the latest just after it.
+      seenStreamMillis = streamMillis;
+      streamMovedAtWallMillis = lastPunctuationWallMillis;
+    }
+    lastPunctuationWallMillis = wallClockMillis;
+    long quietMillis =
+        Math.max(0, wallClockMillis - Math.max(streamMovedAtWallMillis, findingAtWallMillis));
+    // Event time runs on from the stream time at the wall clock's pace while nothing arrives.
+    long now =
+        streamMillis < 0 ? wallClockMillis : Math.min(wallClockMillis, streamMillis + quietMillis);
     // Held back by the allowed lateness, so a finding up to that late is still scored at its time.
-    long target =
-        scorer.clamp(
-            (idle ? wallClockMillis : context.currentStreamTimeMs()) - latenessMillis,
-            wallClockMillis);
+    long target = scorer.clamp(now - latenessMillis, wallClockMillis);
     if (!indexed) {
       store.ensureIndexed();
       indexed = true;

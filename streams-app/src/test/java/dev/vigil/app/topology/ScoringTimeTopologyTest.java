@@ -158,6 +158,95 @@ class ScoringTimeTopologyTest {
   }
 
   @Test
+  void shouldNotMoveAReplayToTheWallClockWhileItPausesBetweenTwoOfItsEvents() {
+    // Given carol's impossible travel and, 90 minutes later, a new country; dave in between
+    List<RiskFinding> history =
+        List.of(
+            finding("login.impossible-travel", "carol", 80, T0, Duration.ofHours(1), "a"),
+            finding("login.new-device", "dave", 30, T0.plusSeconds(60), Duration.ofHours(6), "b"),
+            finding(
+                "login.new-country", "carol", 45, T0.plusSeconds(5400), Duration.ofHours(2), "c"));
+    Run live;
+    try (TopologyFixture vigil = fixture("live-p")) {
+      live = new Run(vigil);
+      Instant wall = T0;
+      for (RiskFinding f : history) {
+        vigil.driver.advanceWallClockTime(Duration.between(wall, f.getTimestamp()));
+        wall = f.getTimestamp();
+        live.findings.pipeInput(f.getSubjectId(), f, f.getTimestamp());
+      }
+      vigil.driver.advanceWallClockTime(Duration.ofHours(1));
+      live.collect();
+    }
+
+    // When the same findings are replayed ten days later, and the replay pauses for two minutes
+    // (twelve decay intervals, nothing arriving) after dave's finding; both runs then receive
+    // nothing for an hour
+    Run replay;
+    Instant tenDaysLater = T0.plus(Duration.ofDays(10));
+    try (TopologyFixture vigil =
+        TopologyFixture.builder(stateDir.resolve("replay-p"), tenDaysLater)
+            .set("timestamp.max.future.skew", "365d")
+            .build()) {
+      replay = new Run(vigil);
+      for (RiskFinding f : history) {
+        vigil.driver.advanceWallClockTime(Duration.ofSeconds(5));
+        replay.findings.pipeInput(f.getSubjectId(), f, f.getTimestamp());
+        if (f.getSubjectId().equals("dave")) {
+          for (int i = 0; i < 12; i++) {
+            vigil.driver.advanceWallClockTime(Duration.ofSeconds(10));
+          }
+        }
+      }
+      vigil.driver.advanceWallClockTime(Duration.ofHours(1));
+      replay.collect();
+    }
+
+    // Then the pause moved nobody past the replay's own time: carol's second finding is scored at
+    // its event time on top of her decayed first one, exactly as live
+    assertThat(live.alerts).isNotEmpty();
+    assertThat(replay.alerts).isEqualTo(live.alerts);
+    assertThat(replay.scores).isEqualTo(live.scores);
+    assertThat(replay.commands).isEqualTo(live.commands);
+    assertThat(replay.lastScoreTime)
+        .as("no score is stamped after the replay's last event plus the hour that passed")
+        .isBeforeOrEqualTo(T0.plusSeconds(5400).plus(Duration.ofHours(1)));
+  }
+
+  @Test
+  void shouldMoveAnIdleReplayOnAtTheWallClocksPaceNotToTheWallClock() {
+    Instant tenDaysLater = T0.plus(Duration.ofDays(10));
+    try (TopologyFixture vigil =
+        TopologyFixture.builder(stateDir.resolve("idle"), tenDaysLater)
+            .set("timestamp.max.future.skew", "365d")
+            .build()) {
+      Run replay = new Run(vigil);
+      // Given carol's impossible travel replayed ten days after it happened
+      replay.findings.pipeInput(
+          "carol",
+          finding("login.impossible-travel", "carol", 80, T0, Duration.ofHours(1), "a"),
+          T0);
+      replay.collect();
+      assertThat(replay.alerts).singleElement().asString().contains("carol|HIGH|80");
+
+      // When nothing arrives for two hours of wall-clock time
+      for (int i = 0; i < 12; i++) {
+        vigil.driver.advanceWallClockTime(Duration.ofMinutes(10));
+      }
+      replay.collect();
+
+      // Then her risk decayed by those two hours (less the allowed lateness) of event time, as it
+      // would have live: two half-lives take 80 under medium, nothing fell to none, and no score
+      // is stamped beyond the time that has passed
+      assertThat(replay.alerts)
+          .extracting(a -> a.split("\\|")[1])
+          .containsExactly("HIGH", "MEDIUM", "LOW");
+      assertThat(replay.lastScoreTime).isBeforeOrEqualTo(T0.plus(Duration.ofHours(2)));
+      assertThat(replay.lastScoreTime).isAfter(T0.plus(Duration.ofMinutes(90)));
+    }
+  }
+
+  @Test
   void shouldScoreAFutureStampedFindingNoLaterThanTheWallClockPlusSkew() {
     try (TopologyFixture vigil = fixture("f")) {
       Run run = new Run(vigil);
@@ -231,6 +320,7 @@ class ScoringTimeTopologyTest {
     final List<String> alerts = new ArrayList<>();
     final java.util.Map<String, List<String>> scores = new java.util.TreeMap<>();
     final java.util.Map<String, List<String>> commands = new java.util.TreeMap<>();
+    Instant lastScoreTime = Instant.MIN;
 
     Run(TopologyFixture vigil) {
       findings = vigil.remoteFindings();
@@ -255,6 +345,9 @@ class ScoringTimeTopologyTest {
                 a.getHeadline()));
       }
       for (var r : scoreTopic.readRecordsToList()) {
+        if (r.getRecordTime().isAfter(lastScoreTime)) {
+          lastScoreTime = r.getRecordTime();
+        }
         scores
             .computeIfAbsent(r.key(), k -> new ArrayList<>())
             .add(r.value().getScore() + "|" + r.getRecordTime().toEpochMilli());
