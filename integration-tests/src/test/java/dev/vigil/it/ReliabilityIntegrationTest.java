@@ -1,6 +1,7 @@
 package dev.vigil.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.app.VigilApplication;
 import dev.vigil.app.config.VigilConfig;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -237,6 +239,74 @@ class ReliabilityIntegrationTest {
       assertThat(outcome.alerts()).as("alerts vs reference").isEqualTo(ref.alerts());
       assertThat(outcome.commandIds()).as("commands, none repeated").doesNotHaveDuplicates();
       assertThat(outcome.alertIds()).as("alerts, none repeated").doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void shouldProduceTheSameDecisionsWhenOneOfTwoInstancesIsKilledMidStream() throws Exception {
+    Outcome ref = reference();
+    String prefix = unique("two-one-killed");
+    Topics topics = createTopics(prefix);
+    List<GeneratedEvent> events = input();
+    int half = events.size() / 2;
+    Map<String, String> first = settings(prefix, work.resolve("first-state"));
+    Map<String, String> second = settings(prefix, work.resolve("second-state"));
+    first.put("num.standby.replicas", "1");
+    second.put("num.standby.replicas", "1");
+
+    // Given two instances in their own JVMs sharing the work (a standby of each store on the other)
+    Process killed = ReliabilityRuns.startChild(CLUSTER.bootstrapServers(), first, log("a"));
+    Process survivor = ReliabilityRuns.startChild(CLUSTER.bootstrapServers(), second, log("b"));
+    try {
+      awaitMembers(prefix + "-app", 2);
+      send(topics, events.subList(0, half));
+      awaitCommittedProgress(prefix + "-app");
+      // When the rest arrives and one of them is killed with SIGKILL mid-stream
+      send(topics, events.subList(half, events.size()));
+      killed.destroyForcibly().waitFor();
+      long kill = System.nanoTime();
+
+      // Then the other takes over its tasks and decides exactly what the reference run decided
+      awaitCaughtUp(prefix, topics);
+      Duration recovery = Duration.ofNanos(System.nanoTime() - kill);
+      Outcome outcome = read(topics);
+      record(
+          "two-instances-one-killed",
+          events.size(),
+          ref,
+          outcome,
+          recovery,
+          "two child JVMs share the partitions (num.standby.replicas=1); one is killed with"
+              + " SIGKILL mid-stream (second half in flight); recovery = kill to caught up");
+      assertSameAsReference(ref, outcome);
+    } finally {
+      killed.destroyForcibly().waitFor();
+      survivor.destroy();
+      survivor.waitFor();
+    }
+  }
+
+  private Path log(String name) {
+    return work.resolve(name + ".log");
+  }
+
+  /** Waits until the application's group has this many members, each with partitions. */
+  private static void awaitMembers(String group, int members) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
+      await()
+          .alias(group + " has " + members + " members with partitions")
+          .atMost(Duration.ofSeconds(180))
+          .ignoreExceptions()
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                var description =
+                    admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                return description.members().size() == members
+                    && description.members().stream()
+                        .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+              });
     }
   }
 
