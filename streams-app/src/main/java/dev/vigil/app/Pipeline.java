@@ -133,12 +133,11 @@ public final class Pipeline implements AutoCloseable {
     // fetched. Vigil's one sub-topology reads ~19 partitions per task (signals, repartitions, its
     // own alerts and commands), most of them empty at any moment, and in Kafka Streams 4.3 the
     // readiness check that idling needs (logged since KAFKA-19682, apache/kafka#20693) formats a
-    // message for every empty partition on every record: a fifth of the stream thread's CPU and
-    // over half of its
-    // allocation. Records of different partitions reach a subject in any order anyway (findings
-    // raised under a source IP or a device come a commit later): a subject's clock only moves
-    // forward, and decay waits out the allowed lateness. `kafka.max.task.idle.ms=0` restores
-    // Kafka's default.
+    // message for every empty partition on every record: a fifth of the stream thread's CPU and a
+    // third to over half of its allocation in the bench's profiles. Records of different
+    // partitions reach a subject in any order anyway (findings raised under a source IP or a
+    // device come a commit later): a subject's clock only moves forward, and decay waits out the
+    // allowed lateness. `kafka.max.task.idle.ms=0` restores Kafka's default.
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     p.putIfAbsent(
         StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
