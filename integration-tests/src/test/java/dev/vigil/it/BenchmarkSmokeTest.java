@@ -76,6 +76,19 @@ class BenchmarkSmokeTest {
       assertThat(latency.path("p999").asDouble())
           .as(side)
           .isGreaterThanOrEqualTo(latency.path("p99").asDouble());
+      // Each probe reaches processing before its output is appended, and that before it commits.
+      JsonNode breakdown = latency.path("breakdown");
+      assertThat(breakdown.path("acked").path("p50").asDouble()).as(side).isPositive();
+      assertThat(breakdown.path("reachedProcessing").path("p50").asDouble())
+          .as(side)
+          .isPositive()
+          .isLessThanOrEqualTo(breakdown.path("outputAppended").path("p50").asDouble());
+      assertThat(breakdown.path("outputAppended").path("p50").asDouble())
+          .as(side)
+          .isLessThanOrEqualTo(breakdown.path("outputCommitted").path("p50").asDouble());
+      assertThat(breakdown.path("outputCommitted").path("p50").asDouble())
+          .as(side)
+          .isEqualTo(latency.path("p50").asDouble());
     }
     assertThat(r.path("vigil").path("stateDirBytes").asLong()).isPositive();
     assertThat(r.path("vigil").path("stateBytesPerSubject").asLong()).isPositive();

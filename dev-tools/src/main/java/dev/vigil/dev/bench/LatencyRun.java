@@ -43,6 +43,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>For Vigil a probe is an impossible-travel pair (a login from Berlin, then one from Sydney half
  * an hour later); it is timed from the second login to its enforcement command. For the
  * pass-through a probe is a single login, timed to its copy in the sink.
+ *
+ * <p>Where the time goes ({@code breakdown}), each from the same send instant: the producer's
+ * acknowledgement (the signal is appended), the probe reaching processing (its timestamp extracted
+ * by {@link ProcessedCounter}, i.e. fetched and at the head of its partition queue), its output
+ * appended (seen by a {@code read_uncommitted} consumer, before the transaction commits) and
+ * committed (the latency itself).
  */
 final class LatencyRun {
 
@@ -69,34 +75,26 @@ final class LatencyRun {
   Map<String, Object> run() throws Exception {
     Map<String, Long> sentNanos = new ConcurrentHashMap<>();
     Map<String, Long> receivedNanos = new ConcurrentHashMap<>();
+    Map<String, Long> appendedNanos = new ConcurrentHashMap<>();
+    Map<String, Long> ackedNanos = new ConcurrentHashMap<>();
+    Map<String, Long> reachedNanos = ProcessedCounter.noteReached(plan.subjectPrefix());
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong loadSent = new AtomicLong();
     Topic<String, LoginEvent> login = plan.topics().login();
-    try (KafkaConsumer<byte[], byte[]> consumer = tail(plan.outputTopic());
+    try (KafkaConsumer<byte[], byte[]> consumer = tail(plan.outputTopic(), "read_committed");
+        KafkaConsumer<byte[], byte[]> uncommitted = tail(plan.outputTopic(), "read_uncommitted");
         KafkaProducer<byte[], byte[]> loadProducer = producer(5);
         KafkaProducer<byte[], byte[]> probeProducer = producer(0)) {
-      Thread listener =
-          new Thread(
-              () -> {
-                while (!stop.get()) {
-                  for (var r : consumer.poll(Duration.ofMillis(2))) {
-                    long now = System.nanoTime();
-                    if (r.key() != null) {
-                      String key = new String(r.key(), StandardCharsets.UTF_8);
-                      if (key.startsWith(plan.subjectPrefix())) {
-                        receivedNanos.putIfAbsent(key, now);
-                      }
-                    }
-                  }
-                }
-              },
-              "vigil-bench-latency-listener");
+      Thread listener = listener(consumer, receivedNanos, stop, "vigil-bench-latency-listener");
+      Thread appendListener =
+          listener(uncommitted, appendedNanos, stop, "vigil-bench-latency-append-listener");
       double benignRate =
           Math.max(1, plan.offeredEventsPerSecond() - plan.probesPerSecond() * eventsPerProbe());
       Thread loader =
           new Thread(() -> load(loadProducer, benignRate, stop, loadSent), "bench-load");
       probeProducer.partitionsFor(login.name()); // metadata fetched before the first timed send
       listener.start();
+      appendListener.start();
       loader.start();
       // The load runs alone first, so the probes see the steady state, not the first transactions.
       Thread.sleep(plan.warmUp().toMillis());
@@ -116,7 +114,7 @@ final class LatencyRun {
         ProducerRecord<byte[], byte[]> timed =
             record(login, probe("lat-b-" + i, subject, t.plus(30, ChronoUnit.MINUTES), true));
         sentNanos.put(subject, System.nanoTime());
-        probeProducer.send(timed);
+        probeProducer.send(timed, (metadata, e) -> ackedNanos.put(subject, System.nanoTime()));
       }
       long probingNanos = System.nanoTime() - begin;
       // The last probes still need to come out; the load keeps running meanwhile, as in steady use.
@@ -128,6 +126,7 @@ final class LatencyRun {
       stop.set(true);
       loader.join();
       listener.join();
+      appendListener.join();
       List<Long> micros = new ArrayList<>();
       int early = 0;
       for (var e : sentNanos.entrySet()) {
@@ -153,8 +152,56 @@ final class LatencyRun {
                   + plan.probes() * eventsPerProbe() * 1e9 / probingNanos));
       m.put("probesPerSecond", plan.probesPerSecond());
       m.put("seconds", Benchmark.round(loadNanos / 1e9));
+      Map<String, Object> breakdown = new LinkedHashMap<>();
+      breakdown.put("acked", since(sentNanos, ackedNanos));
+      breakdown.put("reachedProcessing", since(sentNanos, reachedNanos));
+      breakdown.put("outputAppended", since(sentNanos, appendedNanos));
+      breakdown.put("outputCommitted", since(sentNanos, receivedNanos));
+      m.put("breakdown", breakdown);
       return m;
     }
+  }
+
+  /**
+   * Records, for every output record keyed by a probe's subject, when the consumer first received
+   * one.
+   */
+  private Thread listener(
+      KafkaConsumer<byte[], byte[]> consumer,
+      Map<String, Long> receivedNanos,
+      AtomicBoolean stop,
+      String name) {
+    return new Thread(
+        () -> {
+          while (!stop.get()) {
+            for (var r : consumer.poll(Duration.ofMillis(2))) {
+              long now = System.nanoTime();
+              if (r.key() != null) {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                if (key.startsWith(plan.subjectPrefix())) {
+                  receivedNanos.putIfAbsent(key, now);
+                }
+              }
+            }
+          }
+        },
+        name);
+  }
+
+  /** p50 and p99 (ms) from each probe's send to a later instant, over the probes that have one. */
+  private static Map<String, Object> since(Map<String, Long> sent, Map<String, Long> later) {
+    List<Long> micros = new ArrayList<>();
+    for (var e : sent.entrySet()) {
+      Long t = later.get(e.getKey());
+      if (t != null) {
+        micros.add((t - e.getValue()) / 1_000);
+      }
+    }
+    Map<String, Object> all = percentiles(micros, micros.size());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("p50", all.get("p50"));
+    m.put("p99", all.get("p99"));
+    return m;
   }
 
   private int eventsPerProbe() {
@@ -257,10 +304,10 @@ final class LatencyRun {
     return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** A read_committed consumer positioned at the current end of a topic. */
-  private KafkaConsumer<byte[], byte[]> tail(String topic) {
+  /** A consumer with this isolation level positioned at the current end of a topic. */
+  private KafkaConsumer<byte[], byte[]> tail(String topic, String isolation) {
     Map<String, Object> cfg = new HashMap<>(plan.clientProperties());
-    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -1,6 +1,7 @@
 package dev.vigil.dev.bench;
 
 import dev.vigil.app.topology.SignalTimestampExtractor;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +21,28 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * consumer's {@code records-consumed-total} runs ahead by the whole fetch buffer (up to {@code
  * buffered.records.per.partition} per partition). The counter therefore follows processing, not
  * fetching, without raising the metrics recording level of the measured application.
+ *
+ * <p>For the latency run's breakdown it also notes when records of the tracked topics keyed by a
+ * probe subject reach processing ({@link #noteReached}).
  */
 public final class ProcessedCounter implements TimestampExtractor, Configurable {
 
   private static final Map<String, Tracked> TRACKED = new ConcurrentHashMap<>();
+
+  private static volatile Reached reached;
+
+  /**
+   * Starts noting, for the records of the tracked topics whose key starts with {@code prefix}, the
+   * instant (JVM nano clock) the last record of each key reached processing (replacing an earlier
+   * note).
+   *
+   * @return the instants by key, filled as records are reached
+   */
+  static Map<String, Long> noteReached(String prefix) {
+    Reached r = new Reached(prefix, new ConcurrentHashMap<>());
+    reached = r;
+    return r.nanos();
+  }
 
   private final SignalTimestampExtractor delegate = new SignalTimestampExtractor();
   private String applicationId = "";
@@ -55,9 +74,21 @@ public final class ProcessedCounter implements TimestampExtractor, Configurable 
     Tracked t = TRACKED.get(applicationId);
     if (t != null && t.topics().contains(record.topic())) {
       t.count().increment();
+      Reached r = reached;
+      if (r != null && record.key() != null) {
+        String key =
+            record.key() instanceof byte[] b
+                ? new String(b, StandardCharsets.UTF_8)
+                : record.key().toString();
+        if (key.startsWith(r.prefix())) {
+          r.nanos().put(key, System.nanoTime());
+        }
+      }
     }
     return delegate.extract(record, partitionTime);
   }
+
+  private record Reached(String prefix, Map<String, Long> nanos) {}
 
   private record Tracked(Set<String> topics, LongAdder count) {}
 }
