@@ -405,6 +405,8 @@ public final class Benchmark {
       List<String> internalInputs)
       throws Exception {
     LongAdder processed = ProcessedCounter.track(applicationId, Set.copyOf(inputs));
+    // Where a window too short to sample (a small input, a fast application) is measured from.
+    Sample start = sample(processed.sum(), applicationId);
     long t0 = System.nanoTime();
     pipeline.start(Duration.ofSeconds(120));
     long running = System.nanoTime();
@@ -433,7 +435,7 @@ public final class Benchmark {
       }
     }
     boolean steady = samples >= 4 && to.nanos() > from.nanos() && to.processed() > from.processed();
-    Sample a = steady ? from : first;
+    Sample a = steady ? from : first.processed() < to.processed() ? first : start;
     Sample b = to;
     double seconds = Math.max(1e-3, (b.nanos() - a.nanos()) / 1e9);
     long windowEvents = Math.max(1, b.processed() - a.processed());
