@@ -103,7 +103,7 @@ public final class Pipeline implements AutoCloseable {
    * Adds what every Vigil deployment needs to Kafka Streams properties: dead-letter handlers and
    * topic (global topics written by Vigil's own producer, oversized originals truncated), the
    * metrics object for them, the timestamp extractor and bounds, and, unless configured otherwise,
-   * exactly-once, one standby replica, no task idling and the bounded RocksDB memory budget.
+   * exactly-once, one standby replica and the bounded RocksDB memory budget.
    */
   public static Properties withVigilDefaults(
       Properties properties, Topics topics, VigilMetrics metrics) {
@@ -129,16 +129,6 @@ public final class Pipeline implements AutoCloseable {
         TimestampBounds.DEFAULTS.maxFutureSkew().toMillis());
     p.putIfAbsent(TimestampBounds.MAX_AGE_MS_CONFIG, TimestampBounds.DEFAULTS.maxAge().toMillis());
     p.putIfAbsent(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
-    // A task never idles waiting for a partition whose records are on the broker but not yet
-    // fetched. Vigil's one sub-topology reads ~19 partitions per task (signals, repartitions, its
-    // own alerts and commands), most of them empty at any moment, and in Kafka Streams 4.3 the
-    // readiness check that idling needs (logged since KAFKA-19682, apache/kafka#20693) formats a
-    // message for every empty partition on every record: a fifth of the stream thread's CPU and a
-    // third to over half of its allocation in the bench's profiles. Records of different
-    // partitions reach a subject in any order anyway (findings raised under a source IP or a
-    // device come a commit later): a subject's clock only moves forward, and decay waits out the
-    // allowed lateness. `kafka.max.task.idle.ms=0` restores Kafka's default.
-    p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     p.putIfAbsent(
         StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
     return p;
