@@ -20,7 +20,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -248,13 +247,6 @@ class ClusterReliabilityIntegrationTest {
 
   @Test
   @Order(3)
-  @Disabled(
-      "Order dependent (fresh-clone CI, 2026-11-26 12:44, 7,602 records, reference 51 commands,"
-          + " 95 alerts; then max.task.idle.ms=-1): 1 missing command and alert, pavel.wilson's"
-          + " access.expired-grant step-up: after the broker stop the access (access topic) was"
-          + " processed before its grant (grant topic) was known, and an access is not judged"
-          + " again when its grant arrives. Identical to the reference in 5 earlier runs."
-          + " Figures: docs/reliability.md.")
   void shouldDecideAsTheReferenceWhenOneOfThreeBrokersStopsMidStreamAndRestarts() throws Exception {
     Outcome ref = reference();
     List<GeneratedEvent> events = ReliabilityRuns.input();

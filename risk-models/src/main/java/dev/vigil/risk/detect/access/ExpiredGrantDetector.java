@@ -13,6 +13,7 @@ import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.GrantStatus;
 import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.Sensitivity;
+import dev.vigil.schema.SubjectType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,11 @@ import java.util.Locale;
  * <p>The subject's grants are kept newest first up to a cap. A revocation carries no time of its
  * own, so it takes effect from the subject's event-time watermark when the revocation is seen: an
  * access stamped before that is not blamed on it.
+ *
+ * <p>Grants and accesses come from different topics, so an access may be processed before the grant
+ * it names. Such an access is kept (a few, for {@code allowed-lateness} of the subject's event
+ * time) and judged at its own time when the grant arrives, so the same events give the same
+ * findings in either order.
  */
 public final class ExpiredGrantDetector
     implements Detector<AccessSignal, ExpiredGrantDetector.State> {
@@ -38,16 +44,19 @@ public final class ExpiredGrantDetector
   public static final String ID = "access.expired-grant";
 
   private static final int REPORTED = 8;
+  private static final int PENDING_USES = 4;
 
   private final int capacity;
   private final long graceMillis;
   private final long repeatMillis;
   private final Duration halfLife;
+  private final long latenessMillis;
 
   /**
    * Reads {@code capacity} (16 grants), {@code grace} (2m clock-skew allowance after expiry),
    * {@code repeat-interval} (1h: how long the same grant or resource is not reported again), {@code
-   * half-life} (12h).
+   * half-life} (12h), {@code allowed-lateness} (5m: how long an access naming an unknown grant
+   * waits for it).
    */
   public ExpiredGrantDetector(DetectorSettings settings) {
     this.capacity = Math.max(1, settings.getInt(ID + ".capacity", 16));
@@ -55,6 +64,8 @@ public final class ExpiredGrantDetector
     this.repeatMillis =
         settings.getDuration(ID + ".repeat-interval", Duration.ofHours(1)).toMillis();
     this.halfLife = settings.getDuration(ID + ".half-life", Duration.ofHours(12));
+    this.latenessMillis =
+        settings.getDuration(ID + ".allowed-lateness", Duration.ofMinutes(5)).toMillis();
   }
 
   /**
@@ -76,11 +87,51 @@ public final class ExpiredGrantDetector
     }
   }
 
-  /** The subject's recent grants, its event-time watermark and what was reported recently. */
+  /**
+   * An allowed access naming a grant not known when it was processed, kept until the grant arrives
+   * or the allowed lateness passes. Positional, as {@link Grant}.
+   */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({"grantId", "at", "eventId", "resource", "privileged", "subjectType"})
+  public static final class PendingUse {
+    String grantId;
+    long at;
+    String eventId;
+    String resource;
+    boolean privileged;
+    String subjectType;
+  }
+
+  /**
+   * The subject's recent grants, its event-time watermark, what was reported recently and the
+   * accesses waiting for their grant.
+   */
   public static final class State {
     List<Grant> grants = new ArrayList<>();
     long watermark = Long.MIN_VALUE;
     RecencySet reported = new RecencySet();
+    List<PendingUse> pending = new ArrayList<>();
+  }
+
+  /** One allowed access, as this detector judges it. */
+  private record Use(
+      String subjectId,
+      SubjectType subjectType,
+      long at,
+      String eventId,
+      String resource,
+      boolean privileged) {
+
+    static Use of(AccessEvent event) {
+      return new Use(
+          event.getSubjectId(),
+          event.getSubjectType(),
+          event.getTimestamp().toEpochMilli(),
+          event.getEventId(),
+          event.getResource(),
+          event.getSensitivity() == Sensitivity.RESTRICTED
+              || !"read".equalsIgnoreCase(String.valueOf(event.getAction())));
+    }
   }
 
   @Override
@@ -101,26 +152,26 @@ public final class ExpiredGrantDetector
   @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     long at = signal.timestamp().toEpochMilli();
+    List<RiskFinding> late = List.of();
     if (signal.grant() != null) {
-      learn(signal.grant(), state);
+      Grant learned = learn(signal.grant(), state);
+      late = judgePending(signal.grant(), learned, state);
     }
     state.watermark = Math.max(state.watermark, at);
+    long oldest = state.watermark - latenessMillis;
+    state.pending.removeIf(p -> p.at < oldest);
     AccessEvent event = signal.access();
     if (event == null || event.getDecision() != AccessDecision.ALLOWED) {
-      return List.of();
+      return late;
     }
+    Use use = Use.of(event);
     if (event.getGrantId() != null) {
       Grant g = find(state, event.getGrantId());
       if (g == null) {
+        keepPending(state, event.getGrantId(), use);
         return List.of();
       }
-      if (at >= g.revokedFrom()) {
-        return report(state, event, "g:" + g.grantId, g, "revoked");
-      }
-      if (at > g.expiresAt + graceMillis) {
-        return report(state, event, "g:" + g.grantId, g, "expired");
-      }
-      return List.of();
+      return judge(state, use, g);
     }
     int resource = RecencySet.fingerprint(event.getResource());
     Grant latest = null;
@@ -139,10 +190,62 @@ public final class ExpiredGrantDetector
     if (latest == null) {
       return List.of();
     }
-    return report(state, event, "r:" + event.getResource(), latest, "lapsed");
+    return report(state, use, "r:" + use.resource(), latest, "lapsed");
   }
 
-  private void learn(AccessGrant grant, State state) {
+  /** An access that names grant {@code g}: used after its revocation or expiry, or fine. */
+  private List<RiskFinding> judge(State state, Use use, Grant g) {
+    if (use.at() >= g.revokedFrom()) {
+      return report(state, use, "g:" + g.grantId, g, "revoked");
+    }
+    if (use.at() > g.expiresAt + graceMillis) {
+      return report(state, use, "g:" + g.grantId, g, "expired");
+    }
+    return List.of();
+  }
+
+  /** Judges the accesses that arrived before this grant, earliest first, at their own times. */
+  private List<RiskFinding> judgePending(AccessGrant grant, Grant g, State state) {
+    if (g == null || state.pending.isEmpty()) {
+      return List.of();
+    }
+    List<RiskFinding> out = new ArrayList<>();
+    for (var it = state.pending.iterator(); it.hasNext(); ) {
+      PendingUse p = it.next();
+      if (!p.grantId.equals(g.grantId)) {
+        continue;
+      }
+      it.remove();
+      SubjectType type =
+          p.subjectType == null ? grant.getSubjectType() : SubjectType.valueOf(p.subjectType);
+      out.addAll(
+          judge(
+              state,
+              new Use(grant.getSubjectId(), type, p.at, p.eventId, p.resource, p.privileged),
+              g));
+    }
+    return out;
+  }
+
+  /** Keeps an access whose grant is unknown, within the cap, in time order. */
+  private void keepPending(State state, String grantId, Use use) {
+    PendingUse p = new PendingUse();
+    p.grantId = grantId;
+    p.at = use.at();
+    p.eventId = use.eventId();
+    p.resource = use.resource();
+    p.privileged = use.privileged();
+    p.subjectType = use.subjectType() == null ? null : use.subjectType().name();
+    state.pending.add(p);
+    state.pending.sort(
+        (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : a.eventId.compareTo(b.eventId));
+    while (state.pending.size() > PENDING_USES) {
+      state.pending.remove(state.pending.size() - 1);
+    }
+  }
+
+  /** Learns a grant or its update; returns it as kept, or null when it fell off the cap. */
+  private Grant learn(AccessGrant grant, State state) {
     Grant g = find(state, grant.getGrantId());
     if (g == null) {
       g = new Grant();
@@ -165,6 +268,7 @@ public final class ExpiredGrantDetector
     } else if (grant.getStatus() == GrantStatus.EXPIRED) {
       g.expiresAt = Math.min(g.expiresAt, Math.max(state.watermark, g.grantedAt));
     }
+    return state.grants.contains(g) ? g : null;
   }
 
   private static Grant find(State state, String grantId) {
@@ -176,16 +280,15 @@ public final class ExpiredGrantDetector
     return null;
   }
 
-  private List<RiskFinding> report(
-      State state, AccessEvent event, String what, Grant grant, String kind) {
+  private List<RiskFinding> report(State state, Use use, String what, Grant grant, String kind) {
     int key = RecencySet.fingerprint(what);
-    int minute = RecencySet.minute(event.getTimestamp().toEpochMilli());
+    int minute = RecencySet.minute(use.at());
     int previous = state.reported.lastSeen(key);
     if (previous != Integer.MIN_VALUE && (long) (minute - previous) * 60_000L < repeatMillis) {
       return List.of();
     }
     state.reported.touch(key, minute, REPORTED);
-    long at = event.getTimestamp().toEpochMilli();
+    long at = use.at();
     long since = kind.equals("revoked") ? grant.revokedFrom() : grant.expiresAt;
     long minutesLate = Math.max(0, Math.round((at - since) / 60_000.0));
     String summary =
@@ -194,14 +297,14 @@ public final class ExpiredGrantDetector
               String.format(
                   Locale.ROOT,
                   "Accessed %s with grant %s, which was revoked (%d minutes before this access).",
-                  event.getResource(),
+                  use.resource(),
                   grant.grantId,
                   minutesLate);
           case "expired" ->
               String.format(
                   Locale.ROOT,
                   "Accessed %s with grant %s %d minutes after it expired at %s.",
-                  event.getResource(),
+                  use.resource(),
                   grant.grantId,
                   minutesLate,
                   Instant.ofEpochMilli(grant.expiresAt));
@@ -210,19 +313,16 @@ public final class ExpiredGrantDetector
                   Locale.ROOT,
                   "Was allowed to access %s without a grant although its only just-in-time grant"
                       + " (%s) lapsed %d minutes earlier.",
-                  event.getResource(),
+                  use.resource(),
                   grant.grantId,
                   minutesLate);
         };
     double score = kind.equals("revoked") ? 70 : kind.equals("expired") ? 60 : 45;
-    boolean privileged =
-        event.getSensitivity() == Sensitivity.RESTRICTED
-            || !"read".equalsIgnoreCase(String.valueOf(event.getAction()));
-    if (privileged) {
+    if (use.privileged()) {
       score += 15; // Writing, or touching restricted data, on a lapsed elevation.
     }
     return List.of(
-        Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
+        Findings.finding(ID, use.subjectId(), use.subjectType(), Instant.ofEpochMilli(at))
             .score(score)
             .confidence(kind.equals("lapsed") ? 0.6 : 0.85)
             .halfLife(halfLife)
@@ -231,9 +331,9 @@ public final class ExpiredGrantDetector
             .evidence("grantState", kind)
             .evidence("grantedAt", Instant.ofEpochMilli(grant.grantedAt))
             .evidence("expiresAt", Instant.ofEpochMilli(grant.expiresAt))
-            .evidence("resource", event.getResource())
+            .evidence("resource", use.resource())
             .evidence("minutesLate", minutesLate)
-            .sourceEvents(grant.eventId, event.getEventId())
+            .sourceEvents(grant.eventId, use.eventId())
             .tactic("T1078")
             .build());
   }

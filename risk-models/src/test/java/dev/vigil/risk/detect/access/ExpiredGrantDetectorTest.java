@@ -6,8 +6,12 @@ import static dev.vigil.risk.detect.access.AccessFixtures.grant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.schema.AccessEvent;
+import dev.vigil.schema.AccessGrant;
 import dev.vigil.schema.GrantStatus;
+import dev.vigil.schema.RiskFinding;
 import dev.vigil.schema.Sensitivity;
+import dev.vigil.schema.SubjectType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,8 +21,7 @@ class ExpiredGrantDetectorTest {
 
   private static final String DB = "/prod/db/customers";
 
-  private final AccessFixtures.Subject alice =
-      new AccessFixtures.Subject(List.of(new ExpiredGrantDetector(DetectorSettings.defaults())));
+  private final AccessFixtures.Subject alice = subject();
   private final Instant nine = MONDAY.plus(Duration.ofHours(9));
 
   @Test
@@ -127,5 +130,72 @@ class ExpiredGrantDetectorTest {
 
     // Then
     assertThat(alice.findings).isEmpty();
+  }
+
+  @Test
+  void shouldGiveTheSameFindingsWhenTheAccessArrivesBeforeTheGrantItNames() {
+    // Given: a grant, then uses of it after expiry: one write on a restricted table, one read
+    AccessGrant granted = grant("g-1", DB, nine, Duration.ofHours(1)).build();
+    AccessEvent write =
+        access(nine.plus(Duration.ofMinutes(150)), DB)
+            .setGrantId("g-1")
+            .setAction("write")
+            .setSubjectType(SubjectType.WORKLOAD)
+            .build();
+    AccessEvent read = access(nine.plus(Duration.ofMinutes(153)), DB).setGrantId("g-1").build();
+    AccessFixtures.Subject inOrder = subject();
+    inOrder.feed(AccessSignal.ofGrant(granted));
+    inOrder.feed(AccessSignal.ofAccess(write));
+    inOrder.feed(AccessSignal.ofAccess(read));
+
+    // When: the accesses are processed before the grant (the grant topic caught up last)
+    alice.feed(AccessSignal.ofAccess(write));
+    alice.feed(AccessSignal.ofAccess(read));
+    List<RiskFinding> onGrant = alice.feed(AccessSignal.ofGrant(granted));
+
+    // Then: judged when the grant arrives, at their own time, as in order (the read within the
+    // repeat interval stays quiet both ways)
+    assertThat(inOrder.findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getScore()).isEqualTo(75.0);
+              assertThat(f.getSubjectType()).isEqualTo(SubjectType.WORKLOAD);
+              assertThat(f.getTimestamp()).isEqualTo(write.getTimestamp());
+            });
+    assertThat(onGrant).isEqualTo(inOrder.findings);
+    assertThat(alice.findings).isEqualTo(inOrder.findings);
+  }
+
+  @Test
+  void shouldForgetAnAccessWaitingForItsGrantOnceTheAllowedLatenessHasPassed() {
+    // Given: an access naming a grant not seen yet
+    AccessGrant granted = grant("g-1", DB, nine, Duration.ofHours(1)).build();
+    alice.feed(access(nine.plus(Duration.ofMinutes(150)), DB).setGrantId("g-1"));
+
+    // When: the subject's events move on past the lateness (5m) before the grant arrives
+    alice.feed(access(nine.plus(Duration.ofMinutes(156)), "/wiki/home"));
+    alice.feed(AccessSignal.ofGrant(granted));
+
+    // Then
+    assertThat(alice.findings).isEmpty();
+  }
+
+  @Test
+  void shouldStayQuietWhenTheLateGrantCoversTheAccessThatWaitedForIt() {
+    // Given: an access inside the grant's validity, processed first
+    alice.feed(access(nine.plus(Duration.ofMinutes(30)), DB).setGrantId("g-1"));
+
+    // When
+    List<RiskFinding> onGrant = alice.feed(grant("g-1", DB, nine, Duration.ofHours(1)));
+
+    // Then
+    assertThat(onGrant).isEmpty();
+    assertThat(alice.findings).isEmpty();
+  }
+
+  private static AccessFixtures.Subject subject() {
+    return new AccessFixtures.Subject(
+        List.of(new ExpiredGrantDetector(DetectorSettings.defaults())));
   }
 }
