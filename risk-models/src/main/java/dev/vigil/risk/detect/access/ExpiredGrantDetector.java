@@ -33,9 +33,11 @@ import java.util.Locale;
  * access stamped before that is not blamed on it.
  *
  * <p>Grants and accesses come from different topics, so an access may be processed before the grant
- * it names. Such an access is kept (a few, for {@code allowed-lateness} of the subject's event
- * time) and judged at its own time when the grant arrives, so the same events give the same
- * findings in either order.
+ * it names. Such an access is kept and judged at its own time when the grant arrives, so the same
+ * events give the same findings in either order. A subject's grants come from one partition in
+ * order, so the wait ends once a grant issued {@code allowed-lateness} after the access has been
+ * seen; whatever the grants' lag, at most {@value #PENDING_USES} accesses wait, for at most {@link
+ * #MAX_WAIT} of the subject's event time.
  */
 public final class ExpiredGrantDetector
     implements Detector<AccessSignal, ExpiredGrantDetector.State> {
@@ -44,7 +46,10 @@ public final class ExpiredGrantDetector
   public static final String ID = "access.expired-grant";
 
   private static final int REPORTED = 8;
-  private static final int PENDING_USES = 4;
+  private static final int PENDING_USES = 8;
+
+  /** How far the subject's events may run ahead of an access still waiting for its grant. */
+  static final Duration MAX_WAIT = Duration.ofHours(1);
 
   private final int capacity;
   private final long graceMillis;
@@ -55,8 +60,8 @@ public final class ExpiredGrantDetector
   /**
    * Reads {@code capacity} (16 grants), {@code grace} (2m clock-skew allowance after expiry),
    * {@code repeat-interval} (1h: how long the same grant or resource is not reported again), {@code
-   * half-life} (12h), {@code allowed-lateness} (5m: how long an access naming an unknown grant
-   * waits for it).
+   * half-life} (12h), {@code allowed-lateness} (5m: how far the subject's grants move past an
+   * access naming an unknown grant before it stops waiting for it).
    */
   public ExpiredGrantDetector(DetectorSettings settings) {
     this.capacity = Math.max(1, settings.getInt(ID + ".capacity", 16));
@@ -111,6 +116,7 @@ public final class ExpiredGrantDetector
     long watermark = Long.MIN_VALUE;
     RecencySet reported = new RecencySet();
     List<PendingUse> pending = new ArrayList<>();
+    long grantsUpTo = Long.MIN_VALUE;
   }
 
   /** One allowed access, as this detector judges it. */
@@ -154,12 +160,13 @@ public final class ExpiredGrantDetector
     long at = signal.timestamp().toEpochMilli();
     List<RiskFinding> late = List.of();
     if (signal.grant() != null) {
+      state.grantsUpTo = Math.max(state.grantsUpTo, at);
       Grant learned = learn(signal.grant(), state);
       late = judgePending(signal.grant(), learned, state);
     }
     state.watermark = Math.max(state.watermark, at);
-    long oldest = state.watermark - latenessMillis;
-    state.pending.removeIf(p -> p.at < oldest);
+    long oldest = state.watermark - MAX_WAIT.toMillis();
+    state.pending.removeIf(p -> p.at < oldest || settled(state, p.at));
     AccessEvent event = signal.access();
     if (event == null || event.getDecision() != AccessDecision.ALLOWED) {
       return late;
@@ -168,7 +175,9 @@ public final class ExpiredGrantDetector
     if (event.getGrantId() != null) {
       Grant g = find(state, event.getGrantId());
       if (g == null) {
-        keepPending(state, event.getGrantId(), use);
+        if (use.at() >= oldest && !settled(state, use.at())) {
+          keepPending(state, event.getGrantId(), use);
+        }
         return List.of();
       }
       return judge(state, use, g);
@@ -225,6 +234,14 @@ public final class ExpiredGrantDetector
               g));
     }
     return out;
+  }
+
+  /**
+   * Whether the subject's grants have moved past an access at {@code at} by the allowed lateness:
+   * the grant it names, issued before it, would have been seen.
+   */
+  private boolean settled(State state, long at) {
+    return state.grantsUpTo != Long.MIN_VALUE && at + latenessMillis <= state.grantsUpTo;
   }
 
   /** Keeps an access whose grant is unknown, within the cap, in time order. */

@@ -16,9 +16,11 @@ import dev.vigil.schema.Sensitivity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Sensitive access from a device the subject never signed in with (Entra ID Protection "unfamiliar
@@ -34,8 +36,11 @@ import java.util.Objects;
  *
  * <p>Order independence: an access and the sign-in that created its session come from different
  * topics and may be processed in either order (after a restart, one topic catches up first). An
- * access whose session is not known yet is kept (a few, for {@code allowed-lateness}) and judged
- * when that sign-in arrives, so the hijack is reported, at the access's time, either way.
+ * access whose session is not known yet is kept and judged when that sign-in arrives, so the hijack
+ * is reported, at the access's time, either way. A subject's sign-ins come from one partition in
+ * order, so the wait ends once a sign-in stamped {@code allowed-lateness} after the access has been
+ * seen; whatever the sign-ins' lag, at most {@value #PENDING_ACCESSES} accesses wait, for at most
+ * {@link #MAX_WAIT} of the subject's access time.
  */
 public final class SensitiveFromRiskyDeviceDetector
     implements Detector<AccessSignal, SensitiveFromRiskyDeviceDetector.State> {
@@ -47,7 +52,10 @@ public final class SensitiveFromRiskyDeviceDetector
   public static final String HIJACK_ID = "access.session-hijack";
 
   private static final int FLAGGED_DEVICES = 4;
-  private static final int PENDING_ACCESSES = 4;
+  private static final int PENDING_ACCESSES = 8;
+
+  /** How far the subject's accesses may run ahead of an access still waiting for its sign-in. */
+  static final Duration MAX_WAIT = Duration.ofHours(1);
 
   private final int deviceCapacity;
   private final int sessionCapacity;
@@ -61,7 +69,8 @@ public final class SensitiveFromRiskyDeviceDetector
    * Reads {@code device-capacity} (16), {@code session-capacity} (6), {@code learning-min-logins}
    * (3 successful sign-ins with a device id), {@code repeat-interval} (24h: how long an unknown
    * device is not reported again), {@code half-life} (12h), {@code hijack-half-life} (24h), {@code
-   * allowed-lateness} (5m: how long an access waits for the sign-in of its session).
+   * allowed-lateness} (5m: how far the subject's sign-ins move past an access still waiting for the
+   * sign-in of its session before it stops waiting).
    */
   public SensitiveFromRiskyDeviceDetector(DetectorSettings settings) {
     this.deviceCapacity = settings.getInt(ID + ".device-capacity", 16);
@@ -130,6 +139,7 @@ public final class SensitiveFromRiskyDeviceDetector
     List<Session> sessions = new ArrayList<>();
     RecencySet flagged = new RecencySet();
     List<PendingAccess> pending = new ArrayList<>();
+    long signedInUpTo = Long.MIN_VALUE;
   }
 
   @Override
@@ -155,8 +165,12 @@ public final class SensitiveFromRiskyDeviceDetector
   @Override
   public List<RiskFinding> observe(AccessSignal signal, State state, DetectionContext context) {
     if (signal.login() != null) {
+      state.signedInUpTo =
+          Math.max(state.signedInUpTo, signal.login().getTimestamp().toEpochMilli());
       Session learned = learn(signal.login(), state);
-      return learned == null ? List.of() : judgePending(learned, state, signal);
+      List<RiskFinding> out = learned == null ? List.of() : judgePending(learned, state, signal);
+      state.pending.removeIf(p -> settled(state, p.at));
+      return out;
     }
     AccessEvent event = signal.access();
     if (event == null) {
@@ -251,23 +265,38 @@ public final class SensitiveFromRiskyDeviceDetector
     return out;
   }
 
-  /** Keeps an access whose session is unknown, within the lateness and the cap, in time order. */
+  /**
+   * Keeps an access whose session is unknown while its sign-in may still come, within the cap and
+   * the maximum wait, in time order.
+   */
   private void keepPending(State state, PendingAccess access) {
     long newest = access.at;
     for (PendingAccess p : state.pending) {
       newest = Math.max(newest, p.at);
     }
-    long oldest = newest - latenessMillis;
-    state.pending.removeIf(p -> p.at < oldest);
-    if (access.at < oldest) {
+    long oldest = newest - MAX_WAIT.toMillis();
+    state.pending.removeIf(p -> p.at < oldest || settled(state, p.at));
+    if (access.at < oldest || settled(state, access.at)) {
       return;
     }
     state.pending.add(access);
     state.pending.sort(
         (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : a.eventId.compareTo(b.eventId));
+    // Only the earliest access of a session from one device and place can be the one reported.
+    Set<String> seen = new HashSet<>();
+    state.pending.removeIf(
+        p -> !seen.add(p.sessionId + '|' + p.deviceId + '|' + p.country + '|' + p.asn));
     while (state.pending.size() > PENDING_ACCESSES) {
       state.pending.remove(state.pending.size() - 1);
     }
+  }
+
+  /**
+   * Whether the subject's sign-ins have moved past an access at {@code at} by the allowed lateness:
+   * its session's sign-in would have been seen.
+   */
+  private boolean settled(State state, long at) {
+    return state.signedInUpTo != Long.MIN_VALUE && at + latenessMillis <= state.signedInUpTo;
   }
 
   private static PendingAccess pending(AccessEvent event) {

@@ -168,14 +168,49 @@ class ExpiredGrantDetectorTest {
   }
 
   @Test
-  void shouldForgetAnAccessWaitingForItsGrantOnceTheAllowedLatenessHasPassed() {
-    // Given: an access naming a grant not seen yet
+  void shouldJudgeAnAccessWhoseGrantLagsFarBehindTheSubjectsOtherEvents() {
+    // Given: a use of an expired grant, then forty minutes of the subject's other accesses, all
+    // processed before the grant (the grant partition stalled)
     AccessGrant granted = grant("g-1", DB, nine, Duration.ofHours(1)).build();
     alice.feed(access(nine.plus(Duration.ofMinutes(150)), DB).setGrantId("g-1"));
+    for (int i = 1; i <= 8; i++) {
+      alice.feed(access(nine.plus(Duration.ofMinutes(150 + 5L * i)), "/wiki/home"));
+    }
 
-    // When: the subject's events move on past the lateness (5m) before the grant arrives
-    alice.feed(access(nine.plus(Duration.ofMinutes(156)), "/wiki/home"));
-    alice.feed(AccessSignal.ofGrant(granted));
+    // When
+    List<RiskFinding> onGrant = alice.feed(AccessSignal.ofGrant(granted));
+
+    // Then
+    assertThat(onGrant)
+        .singleElement()
+        .satisfies(f -> assertThat(f.getEvidence()).containsEntry("grantState", "expired"));
+  }
+
+  @Test
+  void shouldForgetAnAccessWaitingForItsGrantOnceTheGrantsHaveMovedPastTheLateness() {
+    // Given: an access naming a grant not seen yet
+    alice.feed(access(nine.plus(Duration.ofMinutes(150)), DB).setGrantId("g-1"));
+
+    // When: a grant issued six minutes after the access (beyond the lateness of 5m), then the
+    // named grant, late within its own topic
+    alice.feed(
+        grant("g-2", "/prod/db/orders", nine.plus(Duration.ofMinutes(156)), Duration.ofHours(1)));
+    alice.feed(grant("g-1", DB, nine, Duration.ofHours(1)));
+
+    // Then
+    assertThat(alice.findings).isEmpty();
+  }
+
+  @Test
+  void shouldForgetAnAccessWaitingForItsGrantOnceTheSubjectHasMovedPastTheMaximumWait() {
+    // Given: an access naming a grant not seen yet, then the subject's activity an hour later
+    alice.feed(access(nine.plus(Duration.ofMinutes(150)), DB).setGrantId("g-1"));
+    alice.feed(
+        access(
+            nine.plus(Duration.ofMinutes(151)).plus(ExpiredGrantDetector.MAX_WAIT), "/wiki/home"));
+
+    // When
+    alice.feed(grant("g-1", DB, nine, Duration.ofHours(1)));
 
     // Then
     assertThat(alice.findings).isEmpty();

@@ -6,9 +6,11 @@ import static dev.vigil.risk.detect.access.AccessFixtures.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.risk.detect.DetectorSettings;
+import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.Sensitivity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -180,23 +182,84 @@ class SensitiveFromRiskyDeviceDetectorTest {
   }
 
   @Test
-  void shouldForgetAnAccessWaitingForItsSignInOnceTheLatenessHasPassed() {
-    // Given: an access of an unknown session, then the subject's later activity an hour on
+  void shouldReportTheHijackWhenTheSignInsLagFarBehindTheAccesses() {
+    // Given: the usual week, then a stolen session used right after its sign-in, and twenty minutes
+    // of the subject's later sessions, all of whose accesses are processed before any of their
+    // sign-ins (the login partition stalled while the access partition ran ahead)
+    Instant friday = usualWeek();
+    Instant signIn = friday.plus(Duration.ofHours(3));
+    List<LoginEvent> logins = new ArrayList<>();
+    logins.add(login(signIn, LAPTOP, "s-stolen").build());
+    alice.feed(
+        access(signIn.plusSeconds(30), "/hr/salaries")
+            .setSensitivity(Sensitivity.CONFIDENTIAL)
+            .setDeviceId(LAPTOP)
+            .setSessionId("s-stolen"));
+    alice.feed(
+        access(signIn.plusSeconds(90), "/hr/salaries")
+            .setSensitivity(Sensitivity.CONFIDENTIAL)
+            .setDeviceId("dev-attacker")
+            .setSessionId("s-stolen"));
+    for (int i = 1; i <= 10; i++) {
+      Instant at = signIn.plus(Duration.ofMinutes(2L * i));
+      logins.add(login(at, LAPTOP, "s-later-" + i).build());
+      alice.feed(
+          access(at.plusSeconds(10), "/mail/inbox")
+              .setDeviceId(LAPTOP)
+              .setSessionId("s-later-" + i));
+    }
+    assertThat(alice.findings(SensitiveFromRiskyDeviceDetector.HIJACK_ID)).isEmpty();
+
+    // When: the sign-ins catch up
+    logins.forEach(l -> alice.feed(AccessSignal.ofLogin(l)));
+
+    // Then: the hijack, at the access's time, and nothing about the subject's own sessions
+    assertThat(alice.findings(SensitiveFromRiskyDeviceDetector.HIJACK_ID))
+        .singleElement()
+        .satisfies(f -> assertThat(f.getTimestamp()).isEqualTo(signIn.plusSeconds(90)));
+  }
+
+  @Test
+  void shouldForgetAnAccessWaitingForItsSignInOnceTheSignInsHaveMovedPastTheLateness() {
+    // Given: an access of a session not known yet
+    Instant friday = usualWeek();
+    alice.feed(
+        access(friday.plus(Duration.ofHours(3)), "/mail/inbox")
+            .setDeviceId("dev-attacker")
+            .setSessionId("s-old"));
+
+    // When: a sign-in six minutes after it (beyond the lateness of 5m), then the old session's
+    // sign-in, late within its own topic
+    alice.feed(login(friday.plus(Duration.ofHours(3)).plusSeconds(360), LAPTOP, "s-new"));
+    alice.feed(login(friday.plus(Duration.ofHours(3)).minusSeconds(30), LAPTOP, "s-old"));
+
+    // Then: not judged any more
+    assertThat(alice.findings(SensitiveFromRiskyDeviceDetector.HIJACK_ID)).isEmpty();
+  }
+
+  @Test
+  void shouldForgetAnAccessWaitingForItsSignInOnceTheAccessesHaveMovedPastTheMaximumWait() {
+    // Given: an access of an unknown session, then the subject's accesses an hour and a minute on
     Instant friday = usualWeek();
     alice.feed(
         access(friday.plus(Duration.ofHours(3)), "/mail/inbox")
             .setDeviceId("dev-attacker")
             .setSessionId("s-old"));
     alice.feed(
-        access(friday.plus(Duration.ofHours(4)), "/mail/inbox")
+        access(
+                friday
+                    .plus(Duration.ofHours(3))
+                    .plus(SensitiveFromRiskyDeviceDetector.MAX_WAIT)
+                    .plusSeconds(60),
+                "/mail/inbox")
             .setDeviceId(LAPTOP)
             .setSessionId("s-other"));
 
-    // When: the sign-in of the first session arrives beyond the lateness
+    // When: the sign-in of the first session arrives
     alice.feed(login(friday.plus(Duration.ofHours(3)).minusSeconds(30), LAPTOP, "s-old"));
 
     // Then: not judged any more
-    assertThat(alice.findings).isEmpty();
+    assertThat(alice.findings(SensitiveFromRiskyDeviceDetector.HIJACK_ID)).isEmpty();
   }
 
   /** Feeds alice's usual week to another subject with the same detector. */
