@@ -95,4 +95,45 @@ class BenchmarkSmokeTest {
     assertThat(r.path("ratios").path("throughput").asDouble()).isPositive();
     assertThat(r.path("ratios").path("latencyP50").asDouble()).isPositive();
   }
+
+  @Test
+  void shouldReportScaleFiguresAndRestoreTheStateFromTheChangelogs() throws Exception {
+    // When the scale mode runs on a few hundred subjects
+    Path report = work.resolve("scale.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        DevCli.execute(
+            Map.of(),
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "bench",
+            "--subjects",
+            "300",
+            "--work-dir",
+            work.resolve("scratch").toString(),
+            "--report",
+            report.toString());
+
+    // Then every subject was processed, its state counted once per key, and restored after the
+    // local state was deleted
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("scale: 300 subjects", "Local state deleted; restoring");
+    JsonNode r = new ObjectMapper().readTree(report.toFile());
+    assertThat(r.get("preset").asText()).isEqualTo("scale");
+    assertThat(r.get("subjects").asLong()).isEqualTo(300);
+    JsonNode vigil = r.path("vigil");
+    assertThat(vigil.path("stateLiveBytes").asLong()).isPositive();
+    assertThat(vigil.path("stateLogicalBytes").asLong()).isPositive();
+    assertThat(vigil.path("stateLogicalBytesPerSubject").asLong())
+        .isEqualTo(Math.round(vigil.path("stateLogicalBytes").asLong() / 300.0));
+    assertThat(vigil.path("heapAfterGcBytes").isNumber()).isTrue();
+    JsonNode restore = vigil.path("restore");
+    // At least one changelog record per subject (its risk, at least).
+    assertThat(restore.path("changelogRecords").asLong()).isGreaterThanOrEqualTo(300);
+    assertThat(restore.path("secondsToReady").asDouble())
+        .isGreaterThanOrEqualTo(restore.path("secondsToRunning").asDouble())
+        .isPositive();
+    assertThat(restore.path("restoredStateSstBytes").asLong()).isPositive();
+  }
 }
