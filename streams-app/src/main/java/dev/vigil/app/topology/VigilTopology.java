@@ -261,9 +261,10 @@ public final class VigilTopology {
     String store = StoreNames.baselines(family, scope);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(store),
-            Serdes.String(),
-            new BaselineBundleSerde(BaselineBundleCodec.forDetectors(detectors))));
+                Stores.persistentKeyValueStore(store),
+                Serdes.String(),
+                new BaselineBundleSerde(BaselineBundleCodec.forDetectors(detectors)))
+            .withCachingEnabled());
     DetectionEngine<E> engine = new DetectionEngine<>(detectors, eventId);
     return Optional.of(
         stream.process(
@@ -299,15 +300,17 @@ public final class VigilTopology {
       this.deps = deps;
       StoreBuilder<KeyValueStore<String, SubjectRiskState>> riskStore =
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
-              Serdes.String(),
-              new SubjectRiskStateSerde());
+                  Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
+                  Serdes.String(),
+                  new SubjectRiskStateSerde())
+              .withCachingEnabled();
       builder.addStateStore(riskStore);
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK_DUE),
-              Serdes.Bytes(),
-              Serdes.ByteArray()));
+                  Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK_DUE),
+                  Serdes.Bytes(),
+                  Serdes.ByteArray())
+              .withCachingEnabled());
       this.scorer =
           new SubjectScorer(
               deps.fusion(),
@@ -359,9 +362,10 @@ public final class VigilTopology {
 
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-              Stores.persistentKeyValueStore(StoreNames.GRANTS),
-              Serdes.String(),
-              new CborSerde<>(PendingGrant.class)));
+                  Stores.persistentKeyValueStore(StoreNames.GRANTS),
+                  Serdes.String(),
+                  new CborSerde<>(PendingGrant.class))
+              .withCachingEnabled());
       KStream<String, ScoringOutput> grantDecisions =
           grants.process(
               () ->
