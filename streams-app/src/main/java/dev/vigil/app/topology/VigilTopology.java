@@ -261,10 +261,9 @@ public final class VigilTopology {
     String store = StoreNames.baselines(family, scope);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(store),
-                Serdes.String(),
-                new BaselineBundleSerde(BaselineBundleCodec.forDetectors(detectors)))
-            .withCachingEnabled());
+            Stores.persistentKeyValueStore(store),
+            Serdes.String(),
+            new BaselineBundleSerde(BaselineBundleCodec.forDetectors(detectors))));
     DetectionEngine<E> engine = new DetectionEngine<>(detectors, eventId);
     return Optional.of(
         stream.process(
@@ -300,17 +299,15 @@ public final class VigilTopology {
       this.deps = deps;
       StoreBuilder<KeyValueStore<String, SubjectRiskState>> riskStore =
           Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
-                  Serdes.String(),
-                  new SubjectRiskStateSerde())
-              .withCachingEnabled();
+              Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK),
+              Serdes.String(),
+              new SubjectRiskStateSerde());
       builder.addStateStore(riskStore);
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK_DUE),
-                  Serdes.Bytes(),
-                  Serdes.ByteArray())
-              .withCachingEnabled());
+              Stores.persistentKeyValueStore(StoreNames.SUBJECT_RISK_DUE),
+              Serdes.Bytes(),
+              Serdes.ByteArray()));
       this.scorer =
           new SubjectScorer(
               deps.fusion(),
@@ -362,10 +359,9 @@ public final class VigilTopology {
 
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(StoreNames.GRANTS),
-                  Serdes.String(),
-                  new CborSerde<>(PendingGrant.class))
-              .withCachingEnabled());
+              Stores.persistentKeyValueStore(StoreNames.GRANTS),
+              Serdes.String(),
+              new CborSerde<>(PendingGrant.class)));
       KStream<String, ScoringOutput> grantDecisions =
           grants.process(
               () ->
