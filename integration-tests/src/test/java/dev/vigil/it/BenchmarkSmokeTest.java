@@ -67,6 +67,7 @@ class BenchmarkSmokeTest {
           .isLessThanOrEqualTo(events);
       assertThat(s.path("cpuSecondsPerMillionEvents").asDouble()).as(side).isPositive();
       assertThat(s.has("heapAfterGcBytes")).as(side).isTrue();
+      assertThat(s.path("producedRecords").path("perEvent").asDouble()).as(side).isPositive();
       JsonNode latency = s.path("latencyMs");
       assertThat(latency.path("samples").asInt()).as(side).isEqualTo(20);
       assertThat(latency.path("p50").asDouble()).as(side).isPositive();
@@ -90,6 +91,12 @@ class BenchmarkSmokeTest {
           .as(side)
           .isEqualTo(latency.path("p50").asDouble());
     }
+    // The pass-through copies every signal once (a transaction retried after a rebalance may
+    // send some twice); Vigil also writes its stores' changelogs
+    assertThat(r.path("baseline").path("producedRecords").path("total").asLong())
+        .isGreaterThanOrEqualTo(events);
+    assertThat(r.path("vigil").path("producedRecords").path("changelogPerEvent").asDouble())
+        .isPositive();
     assertThat(r.path("vigil").path("stateDirBytes").asLong()).isPositive();
     assertThat(r.path("vigil").path("stateBytesPerSubject").asLong()).isPositive();
     assertThat(r.path("ratios").path("throughput").asDouble()).isPositive();

@@ -211,6 +211,7 @@ public final class Benchmark {
     try (Pipeline passThrough = passThrough(config, topics, signals)) {
       baseline.putAll(
           steady(config, passThrough, PASS_THROUGH_ID, signals, input.events(), List.of()));
+      baseline.put("producedRecords", producedRecords(passThrough, input.events()));
       baseline.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
       leave(passThrough);
     }
@@ -226,6 +227,7 @@ public final class Benchmark {
     try (VigilApplication app = new VigilApplication(vigilConfig)) {
       vigil.putAll(
           steady(config, app.pipeline(), VIGIL_ID, signals, input.events(), vigilInternal));
+      vigil.put("producedRecords", producedRecords(app.pipeline(), input.events()));
       vigil.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
       vigil.put("jvmHeapAfterGcBytes", heapAfterGc());
       long live = rocksDbLiveBytes(app.pipeline());
@@ -801,6 +803,12 @@ public final class Benchmark {
         "heap after GC MiB",
         ((Number) b.get("heapAfterGcBytes")).longValue() >> 20,
         ((Number) v.get("heapAfterGcBytes")).longValue() >> 20);
+    out.printf(
+        Locale.ROOT,
+        row,
+        "records produced / event",
+        ((Map<String, Object>) b.get("producedRecords")).get("perEvent"),
+        ((Map<String, Object>) v.get("producedRecords")).get("perEvent"));
     out.printf(Locale.ROOT, row, "state bytes / subject", "-", v.get("stateBytesPerSubject"));
     out.printf(
         Locale.ROOT,
@@ -904,6 +912,46 @@ public final class Benchmark {
 
   private static long sum(Map<?, Integer> sizes) {
     return sizes.values().stream().mapToLong(Integer::longValue).sum();
+  }
+
+  /**
+   * Records the application's producers sent while it processed the input (its producers' {@code
+   * record-send-total} per topic), by kind of topic: store changelogs, repartition topics and the
+   * rest (outputs, dead letters), in all and per input event.
+   */
+  private static Map<String, Object> producedRecords(Pipeline pipeline, long events) {
+    double changelog = 0;
+    double repartition = 0;
+    double output = 0;
+    Map<String, Double> byTopic = new java.util.TreeMap<>();
+    for (var e : pipeline.streams().metrics().entrySet()) {
+      String topic = e.getKey().tags().get("topic");
+      if (e.getKey().group().equals("producer-topic-metrics")
+          && e.getKey().name().equals("record-send-total")
+          && topic != null
+          && e.getValue().metricValue() instanceof Number v
+          && !Double.isNaN(v.doubleValue())) {
+        byTopic.merge(topic, v.doubleValue(), Double::sum);
+        if (topic.endsWith("-changelog")) {
+          changelog += v.doubleValue();
+        } else if (topic.endsWith("-repartition")) {
+          repartition += v.doubleValue();
+        } else {
+          output += v.doubleValue();
+        }
+      }
+    }
+    double n = Math.max(1, events);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("total", Math.round(changelog + repartition + output));
+    r.put("perEvent", round((changelog + repartition + output) / n));
+    r.put("changelogPerEvent", round(changelog / n));
+    r.put("repartitionPerEvent", round(repartition / n));
+    r.put("outputPerEvent", round(output / n));
+    Map<String, Object> topics = new LinkedHashMap<>();
+    byTopic.forEach((t, c) -> topics.put(t, Math.round(c)));
+    r.put("byTopic", topics);
+    return r;
   }
 
   private static long rocksDbLiveBytes(Pipeline pipeline) {

@@ -106,6 +106,25 @@ public final class RiskFusion {
    * @param criticality odds multiplier (1 = neutral, 2 = critical asset, 0.5 = low)
    */
   public FusionResult recompute(SubjectRiskState state, Instant now, double criticality) {
+    return rescore(state, now, criticality).result();
+  }
+
+  /**
+   * Does to the state exactly what {@link #recompute(SubjectRiskState, Instant)} does (drops
+   * decayed findings, sets score, level and clock) but leaves the rest of the result
+   * (contributions, targets, window) to {@link Rescored#result()}: for a decay step that may
+   * publish nothing.
+   */
+  public Rescored rescore(SubjectRiskState state, Instant now) {
+    return rescore(state, now, multiplier(state.criticality));
+  }
+
+  /**
+   * {@link #rescore(SubjectRiskState, Instant)} with an explicit odds multiplier.
+   *
+   * @param criticality odds multiplier (1 = neutral, 2 = critical asset, 0.5 = low)
+   */
+  public Rescored rescore(SubjectRiskState state, Instant now, double criticality) {
     long nowMillis = now.toEpochMilli();
     state.findings.removeIf(f -> f.effectiveScore(nowMillis) < settings.minEffectiveScore());
     Map<String, List<ActiveFinding>> byDetector = new TreeMap<>();
@@ -132,7 +151,58 @@ public final class RiskFusion {
     RiskLevel previous = state.level;
     RiskLevel level =
         settings.levels().withHysteresis(score, previous, settings.hysteresisMargin());
+    state.score = round(score);
+    state.level = level;
+    state.updatedAtMillis = nowMillis;
+    return new Rescored(state.score, level, previous, ranked, state.findings.size());
+  }
 
+  /**
+   * A subject's new score and level, with what {@link #result()} needs to describe them; made by
+   * {@link #rescore}.
+   */
+  public final class Rescored {
+    private final double score;
+    private final RiskLevel level;
+    private final RiskLevel previous;
+    private final List<DetectorWeight> ranked;
+    private final int findingCount;
+
+    private Rescored(
+        double score,
+        RiskLevel level,
+        RiskLevel previous,
+        List<DetectorWeight> ranked,
+        int findingCount) {
+      this.score = score;
+      this.level = level;
+      this.previous = previous;
+      this.ranked = ranked;
+      this.findingCount = findingCount;
+    }
+
+    /** The score, 0-100, rounded as stored. */
+    public double score() {
+      return score;
+    }
+
+    /** Whether the level changed. */
+    public boolean levelChanged() {
+      return level != previous;
+    }
+
+    /** The whole result, as {@link #recompute(SubjectRiskState, Instant)} returns it. */
+    public FusionResult result() {
+      return describe(score, level, previous, ranked, findingCount);
+    }
+  }
+
+  private FusionResult describe(
+      double score,
+      RiskLevel level,
+      RiskLevel previous,
+      List<DetectorWeight> ranked,
+      int findingCount) {
     List<Contribution> contributions = new ArrayList<>();
     Set<String> eventIds = new LinkedHashSet<>();
     Map<String, Integer> perDetector = new LinkedHashMap<>();
@@ -163,17 +233,14 @@ public final class RiskFusion {
               .build());
       eventIds.addAll(f.sourceEventIds);
     }
-    state.score = round(score);
-    state.level = level;
-    state.updatedAtMillis = nowMillis;
     List<String> allTargets = new ArrayList<>(targets);
     return new FusionResult(
-        state.score,
+        score,
         level,
         previous,
         contributions,
         List.copyOf(eventIds),
-        state.findings.size(),
+        findingCount,
         ranked.size(),
         first == Long.MAX_VALUE ? null : Instant.ofEpochMilli(first),
         last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last),

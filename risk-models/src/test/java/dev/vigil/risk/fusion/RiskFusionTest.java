@@ -153,4 +153,31 @@ class RiskFusionTest {
     // and the burst counts once
     assertThat(fusion.recompute(burst, end, 1.0).score()).isCloseTo(single, within());
   }
+
+  @Test
+  void shouldRescoreAStateExactlyAsRecomputeDoesAndDescribeItOnlyWhenAsked() {
+    // Given two copies of a subject with findings of several detectors, one about to decay away
+    SubjectRiskState a = state();
+    SubjectRiskState b = state();
+    for (SubjectRiskState s : java.util.List.of(a, b)) {
+      fusion.add(s, finding("login.impossible-travel", 80, T0, Duration.ofHours(6)));
+      fusion.add(s, finding("access.first-resource", 40, T0.plusSeconds(60), Duration.ofHours(2)));
+      fusion.add(s, finding("login.new-device", 30, T0.plusSeconds(120), Duration.ofMinutes(5)));
+      s.level = RiskLevel.CRITICAL;
+    }
+    Instant later = T0.plus(Duration.ofHours(3));
+
+    // When one is recomputed and the other only rescored, three hours later
+    FusionResult recomputed = fusion.recompute(a, later);
+    RiskFusion.Rescored rescored = fusion.rescore(b, later);
+
+    // Then both states are the same: decayed finding dropped, score, level and clock moved
+    assertThat(SubjectRiskStateCodec.encode(b)).isEqualTo(SubjectRiskStateCodec.encode(a));
+    assertThat(b.findings).hasSize(2);
+    assertThat(b.updatedAtMillis).isEqualTo(later.toEpochMilli());
+    // And the rescore reports the same score and level change, and describes the same result
+    assertThat(rescored.score()).isEqualTo(recomputed.score());
+    assertThat(rescored.levelChanged()).isEqualTo(recomputed.levelChanged()).isTrue();
+    assertThat(rescored.result()).isEqualTo(recomputed);
+  }
 }

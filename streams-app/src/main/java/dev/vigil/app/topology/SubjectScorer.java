@@ -123,7 +123,7 @@ final class SubjectScorer {
         target,
         at -> {
           copy.criticality = reference.criticality(copy.subjectId);
-          fusion.recompute(copy, Instant.ofEpochMilli(at));
+          fusion.rescore(copy, Instant.ofEpochMilli(at));
         });
     return copy;
   }
@@ -151,9 +151,10 @@ final class SubjectScorer {
   private void recomputeAndPublish(
       SubjectRiskState state, long at, Consumer<Record<String, ScoringOutput>> out) {
     state.criticality = reference.criticality(state.subjectId);
-    FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));
+    // Most decay steps publish nothing: the contributions are only worked out for those that do.
+    RiskFusion.Rescored risk = fusion.rescore(state, Instant.ofEpochMilli(at));
     if (risk.levelChanged() || Math.abs(state.publishedScore - risk.score()) >= 1.0) {
-      emit(state, risk, Instant.ofEpochMilli(at), out, -1);
+      emit(state, risk.result(), Instant.ofEpochMilli(at), out, -1);
     }
   }
 
