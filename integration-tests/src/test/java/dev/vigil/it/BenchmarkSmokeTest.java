@@ -29,13 +29,8 @@ class BenchmarkSmokeTest {
   void shouldMeasureVigilAgainstThePassThroughBaselineAndWriteTheReport() throws Exception {
     // When a tiny benchmark runs (smaller than --quick)
     Path report = work.resolve("bench.json");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        DevCli.execute(
-            Map.of(),
-            new PrintWriter(out),
-            new PrintWriter(err),
+    Run run =
+        run(
             "--set",
             "commit.interval.ms=100",
             "bench",
@@ -51,8 +46,8 @@ class BenchmarkSmokeTest {
             report.toString());
 
     // Then it succeeds and reports both sides, their ratios and every figure of the report
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("pass-through", "ratios (vigil / pass-through)");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("pass-through", "ratios (vigil / pass-through)");
     JsonNode r = new ObjectMapper().readTree(report.toFile());
     long events = r.get("events").asLong();
     assertThat(events).isPositive();
@@ -107,13 +102,8 @@ class BenchmarkSmokeTest {
   void shouldReportScaleFiguresAndRestoreTheStateFromTheChangelogs() throws Exception {
     // When the scale mode runs on a few hundred subjects
     Path report = work.resolve("scale.json");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        DevCli.execute(
-            Map.of(),
-            new PrintWriter(out),
-            new PrintWriter(err),
+    Run run =
+        run(
             "bench",
             "--subjects",
             "300",
@@ -124,8 +114,8 @@ class BenchmarkSmokeTest {
 
     // Then every subject was processed, its state counted once per key, and restored after the
     // local state was deleted
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("scale: 300 subjects", "Local state deleted; restoring");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("scale: 300 subjects", "Local state deleted; restoring");
     JsonNode r = new ObjectMapper().readTree(report.toFile());
     assertThat(r.get("preset").asText()).isEqualTo("scale");
     assertThat(r.get("subjects").asLong()).isEqualTo(300);
@@ -142,5 +132,15 @@ class BenchmarkSmokeTest {
         .isGreaterThanOrEqualTo(restore.path("secondsToRunning").asDouble())
         .isPositive();
     assertThat(restore.path("restoredStateSstBytes").asLong()).isPositive();
+  }
+
+  /** What one {@code vigil} command printed and returned. */
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = DevCli.execute(Map.of(), new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
   }
 }
