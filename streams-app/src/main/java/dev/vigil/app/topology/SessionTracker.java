@@ -21,8 +21,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * findings it raised come back through the findings topic a commit later (after a crash or a broker
  * restart, possibly after later sign-ins). So a sign-in only reads the subject's risk at its own
  * time ({@link SubjectScorer#peek}) and never moves the subject's clock, and each open session
- * keeps its sign-in time: a revocation covers the sessions opened no later than it, and a session
- * opened after it gets its own command, whichever was processed first.
+ * keeps its sign-in time: a revocation covers the sessions open when it is decided that were opened
+ * no later than it, and any other session gets its own command while the subject stays at a
+ * revoking level. Every session is revoked in either order; which command carries it can differ.
  */
 final class SessionTracker implements Processor<String, LoginEvent, String, ScoringOutput> {
 
@@ -65,14 +66,10 @@ final class SessionTracker implements Processor<String, LoginEvent, String, Scor
     // so scores and decisions do not depend on whether this sign-in was processed before or after
     // the findings it raised came back through the findings topic.
     long at = scorer.eventInstant(state, now, wall);
-    // A sign-in no later than the level change's revocation was covered by it, whichever of the
-    // two was processed first, so replays and restarts decide the same.
-    boolean covered =
-        state.lastAction == dev.vigil.schema.EnforcementAction.REVOKE_SESSIONS
-            && now <= state.lastActionAtMillis;
-    if (!covered
-        && scorer.onNewSession(
-            scorer.peek(state, at), login.getSessionId(), at, context::forward)) {
+    // A session the subject's revocation could not name (its sign-in is processed only now) is
+    // revoked on its own while the subject is at a revoking level, even if it was opened before
+    // that revocation: otherwise it would stay open.
+    if (scorer.onNewSession(scorer.peek(state, at), login.getSessionId(), at, context::forward)) {
       SubjectScorer.endSessions(state, java.util.List.of(login.getSessionId()), at);
       store.save(record.key(), state, loaded.dueAt());
       return;
