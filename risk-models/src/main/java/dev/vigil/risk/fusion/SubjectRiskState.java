@@ -84,4 +84,44 @@ public final class SubjectRiskState {
 
   /** Command id of the last restrictive decision, for idempotent restore ids. */
   public String lastCommandId;
+
+  /**
+   * The last {@value #MAX_LEVEL_CHANGES} level changes published, in event-time order, so a finding
+   * scored late can tell whether the level it would have caused was reached anyway.
+   */
+  public List<LevelChange> levelChanges = new ArrayList<>();
+
+  /** How many level changes are remembered. */
+  public static final int MAX_LEVEL_CHANGES = 8;
+
+  /** A published level change: when (epoch millis, event time), from and to which level. */
+  public record LevelChange(long atMillis, RiskLevel from, RiskLevel to) {}
+
+  /** Remembers a published level change, forgetting the oldest beyond the cap. */
+  public void levelChanged(long atMillis, RiskLevel from, RiskLevel to) {
+    int i = levelChanges.size();
+    while (i > 0 && levelChanges.get(i - 1).atMillis() > atMillis) {
+      i--;
+    }
+    levelChanges.add(i, new LevelChange(atMillis, from, to));
+    if (levelChanges.size() > MAX_LEVEL_CHANGES) {
+      levelChanges.remove(0);
+    }
+  }
+
+  /**
+   * The highest level the subject was published at from {@code millis} on, as far as the remembered
+   * changes tell (before the oldest of them, its from-level).
+   */
+  public RiskLevel highestSince(long millis) {
+    RiskLevel highest = levelChanges.isEmpty() ? level : levelChanges.get(0).from();
+    for (LevelChange c : levelChanges) {
+      if (c.atMillis() <= millis) {
+        highest = c.to();
+      } else if (c.to().compareTo(highest) > 0) {
+        highest = c.to();
+      }
+    }
+    return highest;
+  }
 }

@@ -26,6 +26,8 @@ import java.util.Map;
  *          varint m, m str targets
  * varint   sessions n; n times: str id, zlong expiry - base   (then sessionsOpenedAt and
  *          endedSessions alike, each in its map's order)
+ * varint   level changes n; n times: zlong at - base, str from, str to   (absent in values
+ *          written before it was kept: read as none)
  * </pre>
  *
  * <p>{@code zlong} is a zig-zag varint. A {@code str} is a varint tag: 0 for null; {@code i<<2|1}
@@ -91,6 +93,14 @@ public final class SubjectRiskStateCodec {
     w.instants(s.sessions, base);
     w.instants(s.sessionsOpenedAt, base);
     w.instants(s.endedSessions, base);
+    List<SubjectRiskState.LevelChange> changes =
+        s.levelChanges == null ? List.of() : s.levelChanges;
+    w.varint(changes.size());
+    for (SubjectRiskState.LevelChange c : changes) {
+      w.zlong(c.atMillis() - base);
+      w.str(name(c.from()));
+      w.str(name(c.to()));
+    }
     return w.bytes();
   }
 
@@ -139,6 +149,15 @@ public final class SubjectRiskStateCodec {
       r.instants(s.sessions, base);
       r.instants(s.sessionsOpenedAt, base);
       r.instants(s.endedSessions, base);
+      if (r.p < bytes.length) {
+        int changes = r.count();
+        for (int i = 0; i < changes; i++) {
+          long at = r.zlong() + base;
+          RiskLevel from = valueOf(RiskLevel.class, r.str());
+          s.levelChanges.add(
+              new SubjectRiskState.LevelChange(at, from, valueOf(RiskLevel.class, r.str())));
+        }
+      }
       if (r.p != bytes.length) {
         throw new IllegalArgumentException(
             (bytes.length - r.p) + " bytes left over after a subject's risk state.");

@@ -52,6 +52,8 @@ class SubjectRiskStateCodecTest {
     s.sessionsOpenedAt.put("sess-1", T0 - 1_000);
     s.sessionsOpenedAt.put("sess-2", T0 - 500);
     s.endedSessions.put("sess-0", T0 - 10_000);
+    s.levelChanged(T0 - 20_000, RiskLevel.NONE, RiskLevel.MEDIUM);
+    s.levelChanged(T0 - 10_000, RiskLevel.MEDIUM, RiskLevel.HIGH);
     return s;
   }
 
@@ -120,6 +122,22 @@ class SubjectRiskStateCodecTest {
     assertThat(SubjectRiskStateCodec.encode(back)[0])
         .as("the next write stores the new format")
         .isEqualTo(SubjectRiskStateCodec.FORMAT_V1);
+  }
+
+  @Test
+  void shouldReadAStateWrittenBeforeLevelChangesWereKept() {
+    // Given a state's bytes without the level changes at their end, as written before
+    SubjectRiskState state = busy();
+    state.levelChanges.clear();
+    byte[] encoded = SubjectRiskStateCodec.encode(state);
+    byte[] earlier = Arrays.copyOf(encoded, encoded.length - 1);
+
+    // When
+    SubjectRiskState back = SubjectRiskStateCodec.decode(earlier);
+
+    // Then
+    assertThat(encoded[encoded.length - 1]).as("no level changes").isZero();
+    assertThat(back).usingRecursiveComparison().isEqualTo(state);
   }
 
   @Test

@@ -166,8 +166,53 @@ final class SubjectScorer {
       Consumer<Record<String, ScoringOutput>> out) {
     fusion.add(state, finding);
     state.criticality = reference.criticality(state.subjectId);
+    long signalMillis = finding.getTimestamp().toEpochMilli();
+    if (signalMillis < at) {
+      reachedWhenLate(state, signalMillis, at, out);
+    }
     FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));
-    emit(state, risk, Instant.ofEpochMilli(at), out, finding.getTimestamp().toEpochMilli());
+    emit(state, risk, Instant.ofEpochMilli(at), out, signalMillis);
+  }
+
+  /**
+   * A finding that arrives after its subject's clock passed its time (raised by another task, so
+   * scored in whatever order the tasks' outputs came) is also evaluated at its own time and at each
+   * later finding's time, each with the findings observed by then: had it arrived in order, those
+   * are the instants where its weight peaked. The highest level reached there, if the subject was
+   * not published at that level or above from then on anyway, is published as reached at that
+   * instant with the decision an in-order run takes there (same command id: its trigger is the
+   * finding on top), so a level crossed only while the finding was fresh is not missed because it
+   * came late.
+   */
+  private void reachedWhenLate(
+      SubjectRiskState state,
+      long ownMillis,
+      long at,
+      Consumer<Record<String, ScoringOutput>> out) {
+    java.util.TreeSet<Long> instants = new java.util.TreeSet<>();
+    instants.add(ownMillis);
+    for (var f : state.findings) {
+      if (f.observedAtMillis > ownMillis && f.observedAtMillis < at) {
+        instants.add(f.observedAtMillis);
+      }
+    }
+    byte[] encoded = SubjectRiskStateCodec.encode(state);
+    FusionResult best = null;
+    long bestAt = 0;
+    for (long instant : instants) {
+      SubjectRiskState then = SubjectRiskStateCodec.decode(encoded);
+      then.findings.removeIf(f -> f.observedAtMillis > instant);
+      FusionResult risk = fusion.recompute(then, Instant.ofEpochMilli(instant));
+      RiskLevel reached = best == null ? state.highestSince(instant) : best.level();
+      if (risk.level().compareTo(reached) > 0) {
+        best = risk;
+        bestAt = instant;
+      }
+    }
+    if (best != null) {
+      state.level = best.level();
+      emit(state, best, Instant.ofEpochMilli(bestAt), out, ownMillis);
+    }
   }
 
   /**
@@ -215,6 +260,7 @@ final class SubjectScorer {
     if (!risk.levelChanged()) {
       return;
     }
+    state.levelChanged(ts, risk.previousLevel(), risk.level());
     Decision decision = decisions.decide(policy.current(), state, risk, at).orElse(null);
     metrics.alert(risk.level().name());
     forward(out, state.subjectId, Kind.ALERT, RiskOutputs.alert(state, risk, decision, at), ts);

@@ -15,6 +15,7 @@ import dev.vigil.schema.EnforcementCommand;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.RiskAlert;
 import dev.vigil.schema.RiskFinding;
+import dev.vigil.schema.RiskLevel;
 import dev.vigil.schema.SubjectType;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,12 @@ class ScoringOrderTest {
   private record Input(String name, LoginEvent login, RiskFinding finding) {}
 
   /** What one interleaving produced. */
-  private record Outcome(Set<String> commandIds, Set<String> alertIds, List<String> revoked) {}
+  private record Outcome(
+      Set<String> commandIds,
+      Set<String> alertIds,
+      List<String> revoked,
+      Set<String> revokeIds,
+      List<RiskLevel> levels) {}
 
   @Test
   void shouldDecideTheSameWhicheverOrderSignInsAndTheirFindingsArriveIn() {
@@ -93,6 +99,60 @@ class ScoringOrderTest {
           .as(orders.get(i))
           .containsExactlyInAnyOrder("s-1", "s-2", "s-3");
     }
+  }
+
+  @Test
+  void shouldReachALevelCrossedOnlyWhileALateFindingWasFreshInEveryOrder() {
+    // Given dave at medium, a short-lived strong finding that takes him to high for a few
+    // minutes, and a weaker one twenty minutes later (findings from different tasks, so they may
+    // reach scoring in any order)
+    List<Input> inputs =
+        List.of(
+            finding("phishing-click", "external.phishing", T0, 45, Duration.ofHours(24)),
+            finding(
+                "token-replay",
+                "access.session-hijack",
+                T0.plus(Duration.ofMinutes(10)),
+                70,
+                Duration.ofMinutes(10)),
+            finding(
+                "new-country",
+                "login.new-country",
+                T0.plus(Duration.ofMinutes(30)),
+                40,
+                Duration.ofHours(24)));
+
+    // When every interleaving of them is scored
+    List<Outcome> outcomes = new ArrayList<>();
+    List<String> orders = new ArrayList<>();
+    for (List<Input> order : permutations(inputs)) {
+      outcomes.add(run(order));
+      orders.add(order.stream().map(Input::name).toList().toString());
+    }
+
+    // Then every order reached high when the replayed token was fresh and decided the same
+    // revocation, though by the time the last finding arrived its weight had decayed below high
+    for (int i = 0; i < outcomes.size(); i++) {
+      assertThat(outcomes.get(i).levels()).as(orders.get(i)).contains(RiskLevel.HIGH);
+      assertThat(outcomes.get(i).revokeIds())
+          .as(orders.get(i))
+          .isEqualTo(outcomes.get(0).revokeIds())
+          .hasSize(1);
+    }
+  }
+
+  private static Input finding(
+      String name, String detector, Instant at, double score, Duration halfLife) {
+    return new Input(
+        name,
+        null,
+        Findings.finding(detector, "carol", SubjectType.HUMAN, at)
+            .score(score)
+            .confidence(1)
+            .halfLife(halfLife)
+            .summary(name)
+            .sourceEvents(name)
+            .build());
   }
 
   private static Input login(String name, Instant at, String session) {
@@ -150,6 +210,8 @@ class ScoringOrderTest {
     Set<String> commands = new TreeSet<>();
     Set<String> alerts = new TreeSet<>();
     List<String> revoked = new ArrayList<>();
+    Set<String> revokeIds = new TreeSet<>();
+    List<RiskLevel> levels = new ArrayList<>();
     List<ScoringOutput> out = new ArrayList<>();
     sessionsContext.forwarded().forEach(f -> out.add(f.record().value()));
     scoringContext.forwarded().forEach(f -> out.add(f.record().value()));
@@ -160,13 +222,17 @@ class ScoringOrderTest {
           assertThat(commands.add(c.getCommandId())).as("command repeated").isTrue();
           if (c.getAction() == EnforcementAction.REVOKE_SESSIONS) {
             revoked.addAll(c.getSessionIds());
+            revokeIds.add(c.getCommandId());
           }
         }
-        case ALERT -> alerts.add(((RiskAlert) r.value()).getAlertId());
+        case ALERT -> {
+          alerts.add(((RiskAlert) r.value()).getAlertId());
+          levels.add(((RiskAlert) r.value()).getLevel());
+        }
         default -> {}
       }
     }
-    return new Outcome(commands, alerts, revoked);
+    return new Outcome(commands, alerts, revoked, revokeIds, levels);
   }
 
   private static <T> List<List<T>> permutations(List<T> items) {

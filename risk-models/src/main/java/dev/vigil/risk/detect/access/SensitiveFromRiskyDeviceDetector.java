@@ -37,10 +37,11 @@ import java.util.Set;
  * <p>Order independence: an access and the sign-in that created its session come from different
  * topics and may be processed in either order (after a restart, one topic catches up first). An
  * access whose session is not known yet is kept and judged when that sign-in arrives, so the hijack
- * is reported, at the access's time, either way. A subject's sign-ins come from one partition in
- * order, so the wait ends once a sign-in stamped {@code allowed-lateness} after the access has been
- * seen; whatever the sign-ins' lag, at most {@value #PENDING_ACCESSES} accesses wait, for at most
- * {@link #MAX_WAIT} of the subject's access time.
+ * is reported, at the access's time, either way; so is its device, which that sign-in may introduce
+ * (an access waiting in vain is judged for its device when the wait ends). A subject's sign-ins
+ * come from one partition in order, so the wait ends once a sign-in stamped {@code
+ * allowed-lateness} after the access has been seen; whatever the sign-ins' lag, at most {@value
+ * #PENDING_ACCESSES} accesses wait, for at most {@link #MAX_WAIT} of the subject's access time.
  */
 public final class SensitiveFromRiskyDeviceDetector
     implements Detector<AccessSignal, SensitiveFromRiskyDeviceDetector.State> {
@@ -115,7 +116,8 @@ public final class SensitiveFromRiskyDeviceDetector
     "at",
     "eventId",
     "resource",
-    "sensitive"
+    "sensitive",
+    "restricted"
   })
   public static final class PendingAccess {
     String sessionId;
@@ -127,6 +129,7 @@ public final class SensitiveFromRiskyDeviceDetector
     String eventId;
     String resource;
     boolean sensitive;
+    boolean restricted;
   }
 
   /**
@@ -168,8 +171,11 @@ public final class SensitiveFromRiskyDeviceDetector
       state.signedInUpTo =
           Math.max(state.signedInUpTo, signal.login().getTimestamp().toEpochMilli());
       Session learned = learn(signal.login(), state);
-      List<RiskFinding> out = learned == null ? List.of() : judgePending(learned, state, signal);
-      state.pending.removeIf(p -> settled(state, p.at));
+      List<RiskFinding> out = new ArrayList<>();
+      if (learned != null) {
+        judgePending(learned, state, signal, out);
+      }
+      release(state, Long.MIN_VALUE, signal, out);
       return out;
     }
     AccessEvent event = signal.access();
@@ -177,41 +183,45 @@ public final class SensitiveFromRiskyDeviceDetector
       return List.of();
     }
     Session session = session(state, event.getSessionId());
-    RiskFinding hijack = null;
+    PendingAccess access = pending(event);
+    List<RiskFinding> out = new ArrayList<>();
     if (session != null && session.reported == null) {
-      String mismatch = mismatch(session, pending(event));
+      String mismatch = mismatch(session, access);
       if (mismatch != null) {
         session.reported = true;
-        hijack = hijack(pending(event), signal, session, mismatch);
+        out.add(hijack(access, signal, session, mismatch));
       }
-    } else if (session == null && event.getSessionId() != null) {
-      keepPending(state, pending(event));
     }
     // Judged apart from the session: both hold, whichever of the access and the sign-in came first.
-    RiskFinding unknown = unknownDevice(event, state);
-    if (hijack == null) {
-      return unknown == null ? List.of() : List.of(unknown);
+    // An access whose sign-in is still to come is judged when it arrives: the sign-in may introduce
+    // the device.
+    if (session != null || event.getSessionId() == null || !keepPending(state, access)) {
+      RiskFinding unknown = unknownDevice(access, state, signal);
+      if (unknown != null) {
+        out.add(unknown);
+      }
     }
-    return unknown == null ? List.of(hijack) : List.of(hijack, unknown);
+    release(state, access.at, signal, out);
+    return out;
   }
 
   /** The finding for a sensitive access from a device never signed in with, or null. */
-  private RiskFinding unknownDevice(AccessEvent event, State state) {
-    String device = event.getDeviceId();
+  private RiskFinding unknownDevice(PendingAccess access, State state, AccessSignal signal) {
+    String device = access.deviceId;
     if (device == null
-        || !sensitive(event.getSensitivity())
+        || !access.sensitive
         || state.loginsWithDevice < learningMinLogins
         || state.devices.contains(RecencySet.fingerprint(device))) {
       return null;
     }
     int key = RecencySet.fingerprint(device);
-    int minute = RecencySet.minute(event.getTimestamp().toEpochMilli());
+    int minute = RecencySet.minute(access.at);
     int previous = state.flagged.lastSeen(key);
     if (previous != Integer.MIN_VALUE && (long) (minute - previous) * 60_000L < repeatMillis) {
       return null;
     }
     state.flagged.touch(key, minute, FLAGGED_DEVICES);
-    return unknownDeviceFinding(event, state);
+    return unknownDeviceFinding(access, state, signal);
   }
 
   /** Learns from a sign-in; returns the session it created, or null. */
@@ -247,9 +257,12 @@ public final class SensitiveFromRiskyDeviceDetector
     return state.sessions.contains(s) ? s : null;
   }
 
-  /** Judges the accesses that arrived before the sign-in of their session, earliest first. */
-  private List<RiskFinding> judgePending(Session session, State state, AccessSignal signal) {
-    List<RiskFinding> out = List.of();
+  /**
+   * Judges the accesses that arrived before the sign-in of their session, earliest first: the
+   * session's hijack, and (the sign-in's device now known) an unknown device.
+   */
+  private void judgePending(
+      Session session, State state, AccessSignal signal, List<RiskFinding> out) {
     for (var it = state.pending.iterator(); it.hasNext(); ) {
       PendingAccess access = it.next();
       if (!access.sessionId.equals(session.sessionId)) {
@@ -259,25 +272,25 @@ public final class SensitiveFromRiskyDeviceDetector
       String mismatch = session.reported == null ? mismatch(session, access) : null;
       if (mismatch != null) {
         session.reported = true;
-        out = List.of(hijack(access, signal, session, mismatch));
+        out.add(hijack(access, signal, session, mismatch));
+      }
+      RiskFinding unknown = unknownDevice(access, state, signal);
+      if (unknown != null) {
+        out.add(unknown);
       }
     }
-    return out;
   }
 
   /**
    * Keeps an access whose session is unknown while its sign-in may still come, within the cap and
    * the maximum wait, in time order.
+   *
+   * @return whether it waits (or an earlier access of its session, device, place and sensitivity
+   *     does, which is judged for it)
    */
-  private void keepPending(State state, PendingAccess access) {
-    long newest = access.at;
-    for (PendingAccess p : state.pending) {
-      newest = Math.max(newest, p.at);
-    }
-    long oldest = newest - MAX_WAIT.toMillis();
-    state.pending.removeIf(p -> p.at < oldest || settled(state, p.at));
-    if (access.at < oldest || settled(state, access.at)) {
-      return;
+  private boolean keepPending(State state, PendingAccess access) {
+    if (settled(state, access.at)) {
+      return false;
     }
     state.pending.add(access);
     state.pending.sort(
@@ -285,9 +298,44 @@ public final class SensitiveFromRiskyDeviceDetector
     // Only the earliest access of a session from one device and place can be the one reported.
     Set<String> seen = new HashSet<>();
     state.pending.removeIf(
-        p -> !seen.add(p.sessionId + '|' + p.deviceId + '|' + p.country + '|' + p.asn));
+        p ->
+            !seen.add(
+                p.sessionId
+                    + '|'
+                    + p.deviceId
+                    + '|'
+                    + p.country
+                    + '|'
+                    + p.asn
+                    + '|'
+                    + p.sensitive
+                    + p.restricted));
     while (state.pending.size() > PENDING_ACCESSES) {
       state.pending.remove(state.pending.size() - 1);
+    }
+    return true;
+  }
+
+  /**
+   * Ends the wait of the accesses whose sign-in would have been seen by now, or that the subject's
+   * accesses (up to {@code accessAt}) have run {@link #MAX_WAIT} ahead of: judged for an unknown
+   * device as they stand, their session still unknown.
+   */
+  private void release(State state, long accessAt, AccessSignal signal, List<RiskFinding> out) {
+    long newest = accessAt;
+    for (PendingAccess p : state.pending) {
+      newest = Math.max(newest, p.at);
+    }
+    long oldest = newest - MAX_WAIT.toMillis();
+    for (var it = state.pending.iterator(); it.hasNext(); ) {
+      PendingAccess p = it.next();
+      if (p.at < oldest || settled(state, p.at)) {
+        it.remove();
+        RiskFinding unknown = unknownDevice(p, state, signal);
+        if (unknown != null) {
+          out.add(unknown);
+        }
+      }
     }
   }
 
@@ -310,6 +358,7 @@ public final class SensitiveFromRiskyDeviceDetector
     p.eventId = event.getEventId();
     p.resource = event.getResource();
     p.sensitive = sensitive(event.getSensitivity());
+    p.restricted = event.getSensitivity() == Sensitivity.RESTRICTED;
     return p;
   }
 
@@ -389,10 +438,11 @@ public final class SensitiveFromRiskyDeviceDetector
         .build();
   }
 
-  private RiskFinding unknownDeviceFinding(AccessEvent event, State state) {
-    Sensitivity s = event.getSensitivity();
-    return Findings.finding(ID, event.getSubjectId(), event.getSubjectType(), event.getTimestamp())
-        .score(s == Sensitivity.RESTRICTED ? 55 : 40)
+  private RiskFinding unknownDeviceFinding(PendingAccess access, State state, AccessSignal signal) {
+    String sensitivity = access.restricted ? "restricted" : "confidential";
+    return Findings.finding(
+            ID, signal.subjectId(), signal.subjectType(), Instant.ofEpochMilli(access.at))
+        .score(access.restricted ? 55 : 40)
         .confidence(0.7)
         .halfLife(halfLife)
         .summary(
@@ -400,16 +450,16 @@ public final class SensitiveFromRiskyDeviceDetector
                 Locale.ROOT,
                 "Accessed %s resource %s from device %s, which it has never signed in with"
                     + " (%d known devices).",
-                s.name().toLowerCase(Locale.ROOT),
-                event.getResource(),
-                event.getDeviceId(),
+                sensitivity,
+                access.resource,
+                access.deviceId,
                 state.devices.size()))
-        .evidence("device", event.getDeviceId())
-        .evidence("resource", event.getResource())
-        .evidence("sensitivity", s)
-        .evidence("sessionId", event.getSessionId())
+        .evidence("device", access.deviceId)
+        .evidence("resource", access.resource)
+        .evidence("sensitivity", sensitivity.toUpperCase(Locale.ROOT))
+        .evidence("sessionId", access.sessionId)
         .evidence("knownDevices", state.devices.size())
-        .sourceEvents(event.getEventId())
+        .sourceEvents(access.eventId)
         .tactic("T1078")
         .build();
   }

@@ -182,6 +182,52 @@ class SensitiveFromRiskyDeviceDetectorTest {
   }
 
   @Test
+  void shouldNotReportADeviceIntroducedByASignInProcessedAfterItsSessionsAccess() {
+    // Given: the usual week, then her first sign-in from a new phone and a sensitive access in
+    // that session, the access processed first (another partition caught up first)
+    Instant friday = usualWeek();
+    Instant signIn = friday.plus(Duration.ofHours(3));
+    alice.findings.clear();
+
+    // When
+    alice.feed(
+        access(signIn.plusSeconds(20), "/hr/salaries")
+            .setSensitivity(Sensitivity.CONFIDENTIAL)
+            .setDeviceId("dev-phone")
+            .setSessionId("s-phone"));
+    alice.feed(login(signIn, "dev-phone", "s-phone"));
+
+    // Then: as in event-time order, the phone is known by the access's time
+    assertThat(alice.findings).isEmpty();
+  }
+
+  @Test
+  void shouldReportAnUnknownDeviceWhoseSessionNeverSignedInOnceTheSignInsMovedPast() {
+    // Given: a sensitive access from an unknown device, in a session whose sign-in never comes
+    Instant friday = usualWeek();
+    Instant at = friday.plus(Duration.ofHours(3));
+    alice.feed(
+        access(at, "/hr/salaries")
+            .setSensitivity(Sensitivity.RESTRICTED)
+            .setDeviceId("dev-attacker")
+            .setSessionId("s-forged"));
+    assertThat(alice.findings(SensitiveFromRiskyDeviceDetector.ID)).isEmpty();
+
+    // When: her sign-ins move past it by more than the allowed lateness
+    alice.feed(login(at.plusSeconds(360), LAPTOP, "s-next"));
+
+    // Then: reported, at the access's time
+    assertThat(alice.findings(SensitiveFromRiskyDeviceDetector.ID))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getTimestamp()).isEqualTo(at);
+              assertThat(f.getScore()).isEqualTo(55.0);
+              assertThat(f.getEvidence()).containsEntry("sensitivity", "RESTRICTED");
+            });
+  }
+
+  @Test
   void shouldReportTheHijackWhenTheSignInsLagFarBehindTheAccesses() {
     // Given: the usual week, then a stolen session used right after its sign-in, and twenty minutes
     // of the subject's later sessions, all of whose accesses are processed before any of their
