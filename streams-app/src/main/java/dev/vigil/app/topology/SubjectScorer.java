@@ -38,6 +38,13 @@ final class SubjectScorer {
 
   private static final long MAX_STEPS = 100_000;
 
+  /**
+   * How late a finding may be and still be evaluated at its own time ({@link #reachedWhenLate}): as
+   * long as the detectors wait for the other side of a join. An older one is scored at the
+   * subject's clock only, so history arriving days late does not publish levels days back.
+   */
+  static final long LATE_HORIZON_MILLIS = Duration.ofHours(1).toMillis();
+
   private final RiskFusion fusion;
   private final DecisionEngine decisions = new DecisionEngine();
   private final PolicyHolder policy;
@@ -167,7 +174,7 @@ final class SubjectScorer {
     fusion.add(state, finding);
     state.criticality = reference.criticality(state.subjectId);
     long signalMillis = finding.getTimestamp().toEpochMilli();
-    if (signalMillis < at) {
+    if (signalMillis < at && at - signalMillis <= LATE_HORIZON_MILLIS) {
       reachedWhenLate(state, signalMillis, at, out);
     }
     FusionResult risk = fusion.recompute(state, Instant.ofEpochMilli(at));

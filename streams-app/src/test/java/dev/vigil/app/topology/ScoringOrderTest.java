@@ -42,6 +42,7 @@ class ScoringOrderTest {
 
   private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
   private static final Instant WALL = T0.plus(Duration.ofHours(1));
+  private static final Duration HOURS_24 = Duration.ofHours(24);
 
   /** One input: a sign-in for the session tracker or a finding for the scoring stage. */
   private record Input(String name, LoginEvent login, RiskFinding finding) {}
@@ -139,6 +140,28 @@ class ScoringOrderTest {
           .isEqualTo(outcomes.get(0).revokeIds())
           .hasSize(1);
     }
+  }
+
+  @Test
+  void shouldScoreAFindingLaterThanTheHorizonAtTheSubjectsClockOnly() {
+    // Given a strong, short-lived finding that reaches scoring more than an hour after a later one
+    List<Input> order =
+        List.of(
+            finding(
+                "new-country", "login.new-country", T0.plus(Duration.ofMinutes(10)), 40, HOURS_24),
+            finding(
+                "token-replay",
+                "access.session-hijack",
+                T0.minus(Duration.ofMinutes(SubjectScorer.LATE_HORIZON_MILLIS / 60_000 + 1)),
+                90,
+                Duration.ofMinutes(10)));
+
+    // When
+    Outcome outcome = run(order);
+
+    // Then no level is published that far back: it counts, decayed, at the subject's clock
+    assertThat(outcome.levels()).containsExactly(RiskLevel.MEDIUM);
+    assertThat(outcome.revokeIds()).isEmpty();
   }
 
   private static Input finding(
