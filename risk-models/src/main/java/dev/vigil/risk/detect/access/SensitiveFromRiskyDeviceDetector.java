@@ -16,6 +16,7 @@ import dev.vigil.schema.Sensitivity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -143,6 +144,12 @@ public final class SensitiveFromRiskyDeviceDetector
     RecencySet flagged = new RecencySet();
     List<PendingAccess> pending = new ArrayList<>();
     long signedInUpTo = Long.MIN_VALUE;
+
+    /**
+     * The earliest successful sign-ins with a device (epoch millis, at most the learning minimum),
+     * so the learning gate holds at an access's time whatever was processed first.
+     */
+    long[] firstLoginsAt = new long[0];
   }
 
   @Override
@@ -210,7 +217,7 @@ public final class SensitiveFromRiskyDeviceDetector
     String device = access.deviceId;
     if (device == null
         || !access.sensitive
-        || state.loginsWithDevice < learningMinLogins
+        || loginsBy(state, access.at) < learningMinLogins
         || state.devices.contains(RecencySet.fingerprint(device))) {
       return null;
     }
@@ -224,6 +231,31 @@ public final class SensitiveFromRiskyDeviceDetector
     return unknownDeviceFinding(access, state, signal);
   }
 
+  /**
+   * How many of the subject's sign-ins with a device came no later than {@code at}, up to the
+   * learning minimum. A state written before the sign-in times were kept counts as it did then.
+   */
+  private int loginsBy(State state, long at) {
+    if (state.firstLoginsAt.length < Math.min(state.loginsWithDevice, learningMinLogins)) {
+      return state.loginsWithDevice;
+    }
+    int n = 0;
+    for (long t : state.firstLoginsAt) {
+      if (t <= at) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Keeps the earliest {@code learningMinLogins} sign-in times. */
+  private void rememberFirstLogin(State state, long at) {
+    long[] times = Arrays.copyOf(state.firstLoginsAt, state.firstLoginsAt.length + 1);
+    times[times.length - 1] = at;
+    Arrays.sort(times);
+    state.firstLoginsAt = Arrays.copyOf(times, Math.min(times.length, learningMinLogins));
+  }
+
   /** Learns from a sign-in; returns the session it created, or null. */
   private Session learn(LoginEvent login, State state) {
     if (login.getOutcome() != LoginOutcome.SUCCESS) {
@@ -232,6 +264,7 @@ public final class SensitiveFromRiskyDeviceDetector
     long at = login.getTimestamp().toEpochMilli();
     if (login.getDeviceId() != null) {
       state.loginsWithDevice++;
+      rememberFirstLogin(state, at);
       state.devices.touch(
           RecencySet.fingerprint(login.getDeviceId()), RecencySet.minute(at), deviceCapacity);
     }

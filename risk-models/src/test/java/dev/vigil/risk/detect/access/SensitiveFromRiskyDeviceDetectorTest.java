@@ -228,6 +228,28 @@ class SensitiveFromRiskyDeviceDetectorTest {
   }
 
   @Test
+  void shouldApplyTheLearningGateAtTheAccessesTimeWhateverWasProcessedFirst() {
+    // Given bob's first sign-in, and two later ones processed before an access made between them
+    AccessFixtures.Subject bob =
+        new AccessFixtures.Subject(
+            List.of(new SensitiveFromRiskyDeviceDetector(DetectorSettings.defaults())));
+    Instant first = MONDAY.plus(Duration.ofHours(8));
+    bob.feed(login(first, LAPTOP, "s-1"));
+    bob.feed(login(first.plus(Duration.ofHours(2)), LAPTOP, "s-2"));
+    bob.feed(login(first.plus(Duration.ofHours(3)), LAPTOP, "s-3"));
+
+    // When a sensitive access from another device, an hour after his first sign-in, comes last
+    bob.feed(
+        access(first.plus(Duration.ofHours(1)), "/hr/salaries")
+            .setSensitivity(Sensitivity.CONFIDENTIAL)
+            .setDeviceId("dev-other")
+            .setSessionId("s-1"));
+
+    // Then not judged: by the access's time only one sign-in had been learned, as in time order
+    assertThat(bob.findings(SensitiveFromRiskyDeviceDetector.ID)).isEmpty();
+  }
+
+  @Test
   void shouldReportTheHijackWhenTheSignInsLagFarBehindTheAccesses() {
     // Given: the usual week, then a stolen session used right after its sign-in, and twenty minutes
     // of the subject's later sessions, all of whose accesses are processed before any of their
