@@ -324,7 +324,8 @@ public final class VigilConfig {
   /**
    * The Kafka Streams configuration: application id, bootstrap servers, state dir, processing
    * guarantee, replication factor of internal topics, stream threads, commit interval, producer
-   * request size, then every {@code kafka.} pass-through property. A fresh copy on each call.
+   * request size, task idling off, then every {@code kafka.} pass-through property. A fresh copy on
+   * each call.
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -345,6 +346,9 @@ public final class VigilConfig {
         get(Settings.TIMESTAMP_MAX_FUTURE_SKEW).toMillis());
     p.put(TimestampBounds.MAX_AGE_MS_CONFIG, get(Settings.TIMESTAMP_MAX_AGE).toMillis());
     p.put(DeadLetters.MAX_VALUE_BYTES_CONFIG, get(Settings.DLQ_MAX_VALUE_BYTES));
+    // Task idling off: Vigil's joins do not depend on which partition is processed first, and
+    // Kafka Streams 4.3 formats readiness log lines on every idling check (KAFKA-19682).
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     p.putAll(kafka);
     return p;
   }

@@ -34,7 +34,8 @@ class VigilConfigTest {
     assertThat(config.streamsProperties())
         .containsEntry("num.standby.replicas", 1)
         .containsEntry("vigil.rocksdb.memory.bytes", 128L * 1024 * 1024)
-        .containsEntry("vigil.timestamp.max.future.skew.ms", 300_000L);
+        .containsEntry("vigil.timestamp.max.future.skew.ms", 300_000L)
+        .containsEntry("max.task.idle.ms", -1L);
     assertThat(config.partitions()).isEqualTo(6);
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.maxRecordBytes()).isEqualTo(1_048_576);
@@ -109,7 +110,8 @@ class VigilConfigTest {
         write(
             "vigil.properties",
             "application.id=risk\nprocessing.guarantee=at_least_once\n"
-                + "kafka.cache.max.bytes.buffering=0\nkafka.replication.factor=3\n");
+                + "kafka.cache.max.bytes.buffering=0\nkafka.replication.factor=3\n"
+                + "kafka.max.task.idle.ms=0\n");
 
     // When loaded
     VigilConfig config = VigilConfig.loader().configFile(file).environment(Map.of()).load();
@@ -125,6 +127,7 @@ class VigilConfigTest {
         .containsEntry("num.stream.threads", 1)
         .containsEntry("commit.interval.ms", 100)
         .containsEntry("cache.max.bytes.buffering", "0")
+        .containsEntry("max.task.idle.ms", "0")
         .doesNotContainKey("default.timestamp.extractor");
     assertThat(config.replicationFactor()).isEqualTo((short) 3);
   }
