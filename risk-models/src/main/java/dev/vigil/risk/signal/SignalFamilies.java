@@ -18,6 +18,7 @@ import dev.vigil.schema.DevicePosture;
 import dev.vigil.schema.ExternalSignal;
 import dev.vigil.schema.LoginEvent;
 import dev.vigil.schema.NetworkFlow;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -155,6 +156,15 @@ public final class SignalFamilies {
           null);
 
   /**
+   * How often an access tells the device detectors that its subject still uses its device. Accesses
+   * are most of the traffic and come in bursts, while the device detectors only ask who used a
+   * device within hours or days of a posture report (their in-use windows, 24h and 3d by default):
+   * one access per subject and device per interval is enough, and the rest need not cross the
+   * device repartition topic. Sign-ins are always sent.
+   */
+  public static final Duration DEVICE_USAGE_SAMPLING = Duration.ofMinutes(15);
+
+  /**
    * Device detectors: posture keyed by device, with who uses each device (sign-ins and accesses
    * re-keyed by device) so posture findings fan out to the device's users; a wall-clock tick
    * notices stale posture.
@@ -168,7 +178,9 @@ public final class SignalFamilies {
           List.of(
               DetectorGroup.adapted(DEVICE_POSTURE, p -> Optional.of(DeviceSignal.ofPosture(p))),
               DetectorGroup.rekeyed(LOGIN, DeviceSignal::fromLogin, LoginEvent::getDeviceId),
-              DetectorGroup.rekeyed(ACCESS, DeviceSignal::fromAccess, AccessEvent::getDeviceId)),
+              DetectorGroup.rekeyed(ACCESS, DeviceSignal::fromAccess, AccessEvent::getDeviceId)
+                  .sampled(
+                      AccessEvent::getSubjectId, AccessEvent::getTimestamp, DEVICE_USAGE_SAMPLING)),
           DeviceSignal::ofCheck);
 
   /** Network detectors keyed by source workload. */

@@ -105,6 +105,7 @@ public final class VigilMetrics implements dev.vigil.app.errors.DeadLetterCounte
 
   private final MeterRegistry registry;
   private final Map<String, String> sourceByTopic = new ConcurrentHashMap<>();
+  private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
   private volatile DoubleSupplier subjects = () -> 0;
   private volatile DoubleSupplier policyVersion = () -> 0;
   private volatile DoubleSupplier inputLag = () -> 0;
@@ -342,11 +343,15 @@ public final class VigilMetrics implements dev.vigil.app.errors.DeadLetterCounte
   }
 
   private Counter eventCounter(String source, String outcome) {
-    return Counter.builder(EVENTS)
-        .description("Signals in, by source and outcome")
-        .tag("source", source)
-        .tag("outcome", outcome)
-        .register(registry);
+    // Counted for every signal: looked up here rather than built and registered each time.
+    return eventCounters.computeIfAbsent(
+        source + '\u0000' + outcome,
+        k ->
+            Counter.builder(EVENTS)
+                .description("Signals in, by source and outcome")
+                .tag("source", source)
+                .tag("outcome", outcome)
+                .register(registry));
   }
 
   private Counter findingCounter(String detectorId) {

@@ -219,15 +219,22 @@ public final class VigilTopology {
     String by = family.name() + "-by-" + scopeName(group.scope());
     // The group's baselines live under another key: re-key (one step, the key computed once) and
     // repartition; records without such a key, or that the group would skip, stay here.
-    return stream
-        .flatMap(
+    KStream<String, E> rekeyed =
+        stream.flatMap(
             (k, v) -> {
               String key = input.rekey().apply(v);
               return key == null || input.adapt().apply(v).isEmpty()
                   ? List.<KeyValue<String, E>>of()
                   : List.of(KeyValue.pair(key, v));
             },
-            Named.as(family.name() + "-key-" + by))
+            Named.as(family.name() + "-key-" + by));
+    if (input.sampling() != null) {
+      rekeyed =
+          rekeyed.processValues(
+              () -> new SamplingProcessor<>(input.sampling()),
+              Named.as(family.name() + "-sample-" + by));
+    }
+    return rekeyed
         .repartition(Repartitioned.with(topic.keySerde(), topic.valueSerde()).withName(by))
         .flatMapValues(v -> input.adapt().apply(v).stream().toList(), Named.as(name));
   }

@@ -60,16 +60,16 @@ public record DeviceSignal(
   }
 
   /**
-   * The id for de-duplication: the posture's or usage event's id, or for a check {@code
-   * stale-check:<device>:<epoch millis>} so a replayed check is dropped.
+   * The id for de-duplication: the posture's or usage event's id; null for a check, which is made
+   * afresh at each wall-clock instant, so there is nothing to replay: remembering it would only
+   * rewrite every device's baselines on each round of checks and push real event ids out of the
+   * recent ones.
    */
   public String eventId() {
     if (posture != null) {
       return posture.getEventId();
     }
-    return usage != null
-        ? usage.eventId()
-        : "stale-check:" + deviceId + ":" + checkAt.toEpochMilli();
+    return usage != null ? usage.eventId() : null;
   }
 
   /** The report's time, the usage's time, or the check time. */

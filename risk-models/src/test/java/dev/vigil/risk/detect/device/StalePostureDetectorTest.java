@@ -6,6 +6,8 @@ import static dev.vigil.risk.detect.device.DeviceFixtures.compliant;
 import static dev.vigil.risk.detect.device.DeviceFixtures.usedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.risk.detect.BaselineBundle;
+import dev.vigil.risk.detect.BaselineBundleCodec;
 import dev.vigil.risk.detect.DetectorSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,32 @@ class StalePostureDetectorTest {
 
     // Then
     assertThat(laptop.findings).isEmpty();
+  }
+
+  @Test
+  void shouldLeaveTheBaselinesUnwrittenByACheckThatFindsNothing() {
+    // Given a device reporting and in use, its baselines as a store would hand them over
+    DeviceFixtures.Device all = DeviceFixtures.Device.allDefaults();
+    all.feed(compliant(MONDAY));
+    all.feed(usedBy("alice", MONDAY.plusSeconds(60)));
+    BaselineBundleCodec codec = BaselineBundleCodec.forDetectors(all.engine.detectors());
+    BaselineBundle stored = codec.decode(codec.encode(all.bundle));
+
+    // When every detector sees a round of checks that finds the posture fresh
+    all.engine.observe(DeviceSignal.ofCheck(LAPTOP, MONDAY.plusSeconds(600)), stored, all.context);
+
+    // Then nothing needs writing back: no id remembered, no baseline changed
+    assertThat(stored.changed()).isFalse();
+    assertThat(stored.recentEventIds).hasSize(2);
+
+    // And a check that does report, a day and a half later with alice still on it, is written
+    all.engine.observe(usedBy("alice", MONDAY.plus(Duration.ofHours(30))), stored, all.context);
+    stored = codec.decode(codec.encode(stored));
+    List<?> findings =
+        all.engine.observe(
+            DeviceSignal.ofCheck(LAPTOP, MONDAY.plus(Duration.ofHours(36))), stored, all.context);
+    assertThat(findings).isNotEmpty();
+    assertThat(stored.changed()).isTrue();
   }
 
   @Test
