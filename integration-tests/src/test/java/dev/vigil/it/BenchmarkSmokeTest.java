@@ -8,6 +8,8 @@ import dev.vigil.dev.cli.DevCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -96,6 +98,12 @@ class BenchmarkSmokeTest {
     assertThat(r.path("vigil").path("stateBytesPerSubject").asLong()).isPositive();
     assertThat(r.path("ratios").path("throughput").asDouble()).isPositive();
     assertThat(r.path("ratios").path("latencyP50").asDouble()).isPositive();
+    // The pass-through's short steady window is measured three times; the median run is reported
+    List<Long> runs = new ArrayList<>();
+    r.path("baseline").path("eventsPerSecondRuns").forEach(n -> runs.add(n.asLong()));
+    assertThat(runs).hasSize(3).allSatisfy(n -> assertThat(n).isPositive());
+    assertThat(r.path("baseline").path("eventsPerSecond").asLong())
+        .isEqualTo(runs.stream().sorted().toList().get(1));
   }
 
   @Test

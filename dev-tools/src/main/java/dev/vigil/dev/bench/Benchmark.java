@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,6 +90,10 @@ public final class Benchmark {
   private static final int PARTITIONS = 3;
   private static final String PASS_THROUGH_SINK = "bench.passthrough.out";
   private static final String PASS_THROUGH_ID = "bench-passthrough";
+
+  /** How many times the pass-through processes the input for its steady throughput. */
+  static final int PASS_THROUGH_RUNS = 3;
+
   private static final String VIGIL_ID = "vigil-bench";
   private static final double WINDOW_FROM = 0.2;
   private static final double WINDOW_TO = 0.9;
@@ -207,14 +212,27 @@ public final class Benchmark {
 
     Map<String, Object> baseline = new LinkedHashMap<>();
     out.println("Pass-through: processing the pre-loaded input...");
+    // The pass-through's steady window lasts seconds where Vigil's lasts tens, so one run swings
+    // with whatever else the machine does: it runs several times (each under its own application
+    // id, the last under the one the latency run resumes) and the median run is reported.
+    List<Map<String, Object>> runs = new ArrayList<>();
     long heapBefore = heapAfterGc();
-    try (Pipeline passThrough = passThrough(config, topics, signals)) {
-      baseline.putAll(
-          steady(config, passThrough, PASS_THROUGH_ID, signals, input.events(), List.of()));
-      baseline.put("producedRecords", producedRecords(passThrough, input.events()));
-      baseline.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
-      leave(passThrough);
+    for (int run = PASS_THROUGH_RUNS; run >= 1; run--) {
+      String id = run == 1 ? PASS_THROUGH_ID : PASS_THROUGH_ID + "-" + run;
+      try (Pipeline passThrough = passThrough(config, topics, signals, id)) {
+        Map<String, Object> r = steady(config, passThrough, id, signals, input.events(), List.of());
+        if (run == 1) {
+          r.put("producedRecords", producedRecords(passThrough, input.events()));
+          r.put("heapAfterGcBytes", heapAfterGc() - heapBefore);
+        }
+        runs.add(r);
+        leave(passThrough);
+      }
     }
+    baseline.putAll(medianRun(runs));
+    baseline.put("eventsPerSecondRuns", runs.stream().map(r -> r.get("eventsPerSecond")).toList());
+    baseline.put("producedRecords", runs.get(runs.size() - 1).get("producedRecords"));
+    baseline.put("heapAfterGcBytes", runs.get(runs.size() - 1).get("heapAfterGcBytes"));
 
     Map<String, Object> vigil = new LinkedHashMap<>();
     VigilConfig vigilConfig = vigilConfig(config);
@@ -292,7 +310,10 @@ public final class Benchmark {
     m.put(
         "throughput",
         "input pre-loaded before either app starts; events/s between the instants 20% and 90% of"
-            + " the input reached processing (sampled every 50 ms)");
+            + " the input reached processing (sampled every 50 ms); the pass-through processes the"
+            + " input "
+            + PASS_THROUGH_RUNS
+            + " times and its median run is reported");
     m.put(
         "latency",
         "probe signal handed to the producer -> first output record for its subject received by a"
@@ -376,8 +397,22 @@ public final class Benchmark {
     return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** The same sources, guarantee, commit interval and partitions; records copied unchanged. */
+  /**
+   * The run whose steady rate is the median of the runs (the lower middle one of an even count).
+   */
+  private static Map<String, Object> medianRun(List<Map<String, Object>> runs) {
+    List<Map<String, Object>> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparingDouble(r -> ((Number) r.get("eventsPerSecond")).doubleValue()));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
   private Pipeline passThrough(VigilConfig config, Topics topics, List<String> inputs) {
+    return passThrough(config, topics, inputs, PASS_THROUGH_ID);
+  }
+
+  /** The same sources, guarantee, commit interval and partitions; records copied unchanged. */
+  private Pipeline passThrough(
+      VigilConfig config, Topics topics, List<String> inputs, String applicationId) {
     StreamsBuilder builder = new StreamsBuilder();
     for (String input : inputs) {
       builder.stream(
@@ -389,7 +424,7 @@ public final class Benchmark {
     }
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, PASS_THROUGH_ID);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG, options.workDir().resolve("passthrough-state").toString());
     props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, ProcessedCounter.class);
