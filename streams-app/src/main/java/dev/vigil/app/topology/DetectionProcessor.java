@@ -8,7 +8,6 @@ import dev.vigil.schema.RiskFinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -44,13 +43,7 @@ final class DetectionProcessor<E> implements Processor<String, E, String, RiskFi
    * reuses a decoded baseline wherever the store still holds the same bytes (always, unless the
    * store was restored or a transaction aborted in between), instead of decoding it again.
    */
-  private final Map<String, BaselineBundle> recent =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, BaselineBundle> eldest) {
-          return size() > DECODED_KEYS;
-        }
-      };
+  private final Map<String, BaselineBundle> recent = new RecentlyUsed<>(DECODED_KEYS);
 
   /**
    * A signal made for every key on a wall-clock schedule, for what must be noticed when nothing

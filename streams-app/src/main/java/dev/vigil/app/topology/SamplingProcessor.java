@@ -2,7 +2,6 @@ package dev.vigil.app.topology;
 
 import dev.vigil.risk.signal.DetectorGroup;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -28,13 +27,7 @@ final class SamplingProcessor<V> implements FixedKeyProcessor<String, V, V> {
   private FixedKeyProcessorContext<String, V> context;
 
   /** When the last record of each pair was sent, least recently sent first. */
-  private final Map<String, Long> sent =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-          return size() > PAIRS;
-        }
-      };
+  private final Map<String, Long> sent = new RecentlyUsed<>(PAIRS);
 
   SamplingProcessor(DetectorGroup.Sampling<V> sampling) {
     this.sampling = sampling;
