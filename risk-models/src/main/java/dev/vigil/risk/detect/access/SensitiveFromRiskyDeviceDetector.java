@@ -150,6 +150,13 @@ public final class SensitiveFromRiskyDeviceDetector
      * so the learning gate holds at an access's time whatever was processed first.
      */
     long[] firstLoginsAt = new long[0];
+
+    /**
+     * The first minute each device in {@link #devices} was signed in with (its fingerprint in the
+     * high 32 bits, the minute in the low 32), so a device is known at an access's time whatever
+     * was processed first. A device without an entry was learned before these were kept.
+     */
+    long[] devicesFirstSeen = new long[0];
   }
 
   @Override
@@ -218,7 +225,8 @@ public final class SensitiveFromRiskyDeviceDetector
     if (device == null
         || !access.sensitive
         || loginsBy(state, access.at) < learningMinLogins
-        || state.devices.contains(RecencySet.fingerprint(device))) {
+        || knownBy(state, RecencySet.fingerprint(device), RecencySet.minute(access.at))
+        || device.equals(sessionDevice(state, access))) {
       return null;
     }
     int key = RecencySet.fingerprint(device);
@@ -248,6 +256,47 @@ public final class SensitiveFromRiskyDeviceDetector
     return n;
   }
 
+  /** Whether the device was first signed in with no later than {@code minute}. */
+  private static boolean knownBy(State state, int key, int minute) {
+    if (!state.devices.contains(key)) {
+      return false;
+    }
+    for (long entry : state.devicesFirstSeen) {
+      if ((int) (entry >>> 32) == key) {
+        return (int) entry <= minute;
+      }
+    }
+    return true;
+  }
+
+  /** The device the access's own session signed in with, or null when that is not known. */
+  private static String sessionDevice(State state, PendingAccess access) {
+    Session session = access.sessionId == null ? null : session(state, access.sessionId);
+    return session == null ? null : session.deviceId;
+  }
+
+  /** Keeps the earliest minute each device still in {@link State#devices} was signed in with. */
+  private static void rememberDeviceFirstSeen(State state, int key, int minute) {
+    long[] kept = state.devicesFirstSeen;
+    for (int i = 0; i < kept.length; i++) {
+      if ((int) (kept[i] >>> 32) == key) {
+        if (minute < (int) kept[i]) {
+          kept[i] = deviceEntry(key, minute);
+        }
+        return;
+      }
+    }
+    long[] grown = Arrays.copyOf(kept, kept.length + 1);
+    grown[kept.length] = deviceEntry(key, minute);
+    // Devices evicted from the set are dropped here too, so this stays within its capacity.
+    state.devicesFirstSeen =
+        Arrays.stream(grown).filter(e -> state.devices.contains((int) (e >>> 32))).toArray();
+  }
+
+  private static long deviceEntry(int key, int minute) {
+    return ((long) key << 32) | (minute & 0xffffffffL);
+  }
+
   /** Keeps the earliest {@code learningMinLogins} sign-in times. */
   private void rememberFirstLogin(State state, long at) {
     long[] times = Arrays.copyOf(state.firstLoginsAt, state.firstLoginsAt.length + 1);
@@ -265,8 +314,9 @@ public final class SensitiveFromRiskyDeviceDetector
     if (login.getDeviceId() != null) {
       state.loginsWithDevice++;
       rememberFirstLogin(state, at);
-      state.devices.touch(
-          RecencySet.fingerprint(login.getDeviceId()), RecencySet.minute(at), deviceCapacity);
+      int key = RecencySet.fingerprint(login.getDeviceId());
+      state.devices.touch(key, RecencySet.minute(at), deviceCapacity);
+      rememberDeviceFirstSeen(state, key, RecencySet.minute(at));
     }
     if (login.getSessionId() == null || session(state, login.getSessionId()) != null) {
       return null;

@@ -228,6 +228,41 @@ class SensitiveFromRiskyDeviceDetectorTest {
   }
 
   @Test
+  void shouldNotTakeADeviceFirstSignedInWithAfterTheAccessAsKnownWhateverWasProcessedFirst() {
+    for (boolean signInFirst : new boolean[] {false, true}) {
+      // Given alice's usual week, and a phone she first signs in with two hours after an access
+      AccessFixtures.Subject subject =
+          new AccessFixtures.Subject(
+              List.of(new SensitiveFromRiskyDeviceDetector(DetectorSettings.defaults())));
+      Instant friday = MONDAY.plus(Duration.ofDays(4)).plus(Duration.ofHours(8));
+      for (int day = 0; day < 5; day++) {
+        subject.feed(
+            login(MONDAY.plus(Duration.ofDays(day)).plusSeconds(28_800), LAPTOP, "s-" + day));
+      }
+      var access =
+          access(friday.plus(Duration.ofHours(1)), "/finance/ledger")
+              .setSensitivity(Sensitivity.RESTRICTED)
+              .setDeviceId("dev-phone-3");
+      var phoneSignIn = login(friday.plus(Duration.ofHours(3)), "dev-phone-3", "s-phone");
+
+      // When the access and the sign-in are processed in either order
+      if (signInFirst) {
+        subject.feed(phoneSignIn);
+        subject.feed(access);
+      } else {
+        subject.feed(access);
+        subject.feed(phoneSignIn);
+      }
+
+      // Then the access is reported: at its time the phone had never been signed in with
+      assertThat(subject.findings(SensitiveFromRiskyDeviceDetector.ID))
+          .as("sign-in processed first: %s", signInFirst)
+          .singleElement()
+          .satisfies(f -> assertThat(f.getSummary()).contains("dev-phone-3"));
+    }
+  }
+
+  @Test
   void shouldApplyTheLearningGateAtTheAccessesTimeWhateverWasProcessedFirst() {
     // Given bob's first sign-in, and two later ones processed before an access made between them
     AccessFixtures.Subject bob =
