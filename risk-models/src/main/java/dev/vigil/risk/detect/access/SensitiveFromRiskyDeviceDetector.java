@@ -299,7 +299,11 @@ public final class SensitiveFromRiskyDeviceDetector
 
   /** Keeps the earliest {@code learningMinLogins} sign-in times. */
   private void rememberFirstLogin(State state, long at) {
-    long[] times = Arrays.copyOf(state.firstLoginsAt, state.firstLoginsAt.length + 1);
+    long[] kept = state.firstLoginsAt;
+    if (kept.length >= learningMinLogins && at >= kept[kept.length - 1]) {
+      return; // The usual case once learned: a later sign-in than every one kept (kept sorted).
+    }
+    long[] times = Arrays.copyOf(kept, kept.length + 1);
     times[times.length - 1] = at;
     Arrays.sort(times);
     state.firstLoginsAt = Arrays.copyOf(times, Math.min(times.length, learningMinLogins));
