@@ -73,9 +73,28 @@ final class ThreeBrokerCluster implements AutoCloseable {
     cluster.brokers().get(id).awaitShutdown();
   }
 
-  /** Starts a stopped broker again, on its own log directories. */
+  /** How many times a stopped broker is started before its start-up failure is the test's. */
+  static final int START_ATTEMPTS = 3;
+
+  /**
+   * Starts a stopped broker again, on its own log directories. A start-up can fail on a loaded
+   * machine when the broker's lifecycle manager gives up waiting for the controller to see it
+   * caught up (the broker then shuts itself down, as BrokerServer does on any start-up failure); it
+   * is started again, up to {@value #START_ATTEMPTS} times.
+   */
   void startBroker(int id) {
-    cluster.brokers().get(id).startup();
+    var broker = cluster.brokers().get(id);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        broker.startup();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= START_ATTEMPTS) {
+          throw e;
+        }
+        broker.awaitShutdown();
+      }
+    }
   }
 
   @Override
